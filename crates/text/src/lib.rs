@@ -1,0 +1,13 @@
+//! Tariff-language text normalisation, shared by indexing and querying so both sides agree.
+//!
+//! Pure functions over strings: no index, no I/O. The search crate wraps [`tokenize`] in a
+//! tantivy tokenizer; later the classifier's corpus uses the same normalisation.
+
+mod analyze;
+mod spelling;
+mod synonyms;
+mod tokens;
+
+pub use analyze::{analyze, is_stop_word, stem};
+pub use synonyms::{Expansion, Synonyms};
+pub use tokens::{Token, normalise, tokenize};
