@@ -1,1 +1,123 @@
-fn main() {}
+//! `customs`: the Smart Customs command line.
+//!
+//! Exit codes: 0 success, 1 not found or failure, 2 bad input (clap's usage errors too).
+
+mod bench;
+mod commands;
+mod open;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "customs",
+    version,
+    about = "Smart Customs: HS tariff browse, search and service"
+)]
+struct Cli {
+    /// Data directory (holds harmonized-system/). Default: ../shared/data if it exists, else ./data.
+    #[arg(long, global = true, env = "CUSTOMS_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Where derived state (the search index) is kept.
+    #[arg(long, global = true, env = "CUSTOMS_STATE_DIR", default_value = "var")]
+    state_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the JSON API.
+    Serve {
+        #[arg(long, env = "CUSTOMS_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// public: traders and the public (no internal routes); private: officers and analysts.
+        #[arg(long, env = "CUSTOMS_PROFILE", default_value = "public")]
+        profile: String,
+    },
+    /// Show one code with its path and children: "8471.30" or "847130".
+    Lookup {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the nomenclature by words or code.
+    Search {
+        text: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index now (it is otherwise rebuilt when the data changes).
+    Index,
+    /// Measure index build time and search latency; writes a JSON report.
+    Bench {
+        /// How many queries to time.
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Where to write the JSON report.
+        #[arg(long, default_value = "reports/bench-search.json")]
+        out: PathBuf,
+    },
+}
+
+/// An error caused by what the user typed: reported with exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Nothing matched what the user asked for: exit code 1.
+#[derive(Debug)]
+pub struct NotFound(pub String);
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotFound {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let data_dir = cli.data_dir.unwrap_or_else(settings::default_data_dir);
+    let state = settings::StateDir(cli.state_dir);
+    let result = match cli.command {
+        Command::Serve { bind, profile } => commands::serve(&data_dir, &state, &bind, &profile),
+        Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
+        Command::Search { text, limit, json } => {
+            commands::search(&data_dir, &state, &text.join(" "), limit, json)
+        }
+        Command::Index => commands::index(&data_dir, &state),
+        Command::Bench { queries, out } => bench::run(&data_dir, &state, queries, &out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<BadInput>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,1 +1,78 @@
+//! The HTTP server: JSON API under `/api/v1`, server-rendered pages, health and metrics.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP and JSON shapes. Handlers
+//! translate requests into calls on the domain crates (`nomenclature`, `search`) and their
+//! answers into responses; no domain rule lives here.
 
+mod api;
+mod internal;
+pub mod limits;
+mod metrics;
+mod problem;
+mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::routing::get;
+use search::SearchIndex;
+use settings::Profile;
+use tokio::net::TcpListener;
+
+pub use metrics::Metrics;
+pub use problem::Problem;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub index: Arc<SearchIndex>,
+    pub profile: Profile,
+    pub metrics: Arc<Metrics>,
+    pub started: Instant,
+    pub data_dir: PathBuf,
+}
+
+impl AppState {
+    pub fn new(index: Arc<SearchIndex>, profile: Profile, data_dir: PathBuf) -> AppState {
+        let metrics = Arc::new(Metrics::new(index.documents()));
+        AppState {
+            index,
+            profile,
+            metrics,
+            started: Instant::now(),
+            data_dir,
+        }
+    }
+}
+
+/// The whole application for a profile. A public instance does not mount internal routes.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new()
+        .merge(api::routes())
+        .merge(web::routes())
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render));
+    if state.profile.mounts_internal_routes() {
+        app = app.merge(internal::routes());
+    }
+    limits::apply(app.fallback(web::not_found), state.clone()).with_state(state)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -55,7 +55,7 @@ impl Synonyms {
             }
         }
         // Longest names first, so "electric bicycle" wins over "bicycle".
-        entries.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.stems.len()));
         Ok(Synonyms { entries })
     }
 

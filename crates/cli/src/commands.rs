@@ -1,0 +1,148 @@
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use nomenclature::HsCode;
+use search::SearchRequest;
+use settings::{Profile, StateDir};
+
+use crate::{BadInput, NotFound, open};
+
+pub fn serve(data_dir: &Path, state: &StateDir, bind: &str, profile: &str) -> anyhow::Result<()> {
+    let profile = Profile::parse(profile)
+        .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
+    let index = Arc::new(open::index(data_dir, state, false)?);
+    let app = server::AppState::new(index, profile, data_dir.to_path_buf());
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        tracing::info!(
+            address = %listener.local_addr()?,
+            %profile,
+            "Smart Customs is serving; open http://{}",
+            listener.local_addr()?
+        );
+        server::serve(listener, app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok(())
+    })
+}
+
+pub fn lookup(data_dir: &Path, raw: &str, json: bool) -> anyhow::Result<()> {
+    let code = HsCode::parse(raw).map_err(|e| BadInput(e.to_string()))?;
+    let hs = open::nomenclature(data_dir)?;
+    let node = hs
+        .get(&code)
+        .ok_or_else(|| NotFound(format!("{} is not a code of HS 2022", code.dotted())))?;
+    let ancestors = hs.ancestors(&code);
+    let children = hs.children(&code);
+    if json {
+        let refs = |nodes: &[&nomenclature::Node]| -> Vec<serde_json::Value> {
+            nodes
+                .iter()
+                .map(|n| serde_json::json!({"code": n.code, "description": n.description}))
+                .collect()
+        };
+        let out = serde_json::json!({
+            "code": code,
+            "dotted": code.dotted(),
+            "level": node.level(),
+            "description": node.description,
+            "section": node.section.map(|s| s.roman()),
+            "ancestors": refs(&ancestors),
+            "children": refs(&children),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if let Some(s) = node.section.and_then(|s| hs.section(s)) {
+        println!("Section {}  {}", s.number, s.title);
+    }
+    for (depth, a) in ancestors.iter().enumerate() {
+        println!(
+            "{:indent$}{}  {}",
+            "",
+            a.code.dotted(),
+            a.description,
+            indent = depth * 2 + 2
+        );
+    }
+    let depth = ancestors.len() * 2 + 2;
+    println!("{:depth$}{}  {}  <", "", code.dotted(), node.description);
+    for c in &children {
+        println!(
+            "{:indent$}{}  {}",
+            "",
+            c.code.dotted(),
+            c.description,
+            indent = depth + 2
+        );
+    }
+    Ok(())
+}
+
+pub fn search(
+    data_dir: &Path,
+    state: &StateDir,
+    text: &str,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    if text.trim().is_empty() {
+        return Err(BadInput("give the words to search for".into()).into());
+    }
+    if !(1..=server::limits::MAX_RESULTS).contains(&limit) {
+        let max = server::limits::MAX_RESULTS;
+        return Err(BadInput(format!("--limit must be between 1 and {max}")).into());
+    }
+    let index = open::index(data_dir, state, false)?;
+    let hs = index.nomenclature();
+    let found = index.search(&SearchRequest {
+        text,
+        limit,
+        level: None,
+    });
+    if json {
+        let hits: Vec<_> = found
+            .hits
+            .iter()
+            .filter_map(|h| {
+                let n = hs.get(&h.code)?;
+                Some(serde_json::json!({
+                    "code": h.code, "level": n.level(), "description": n.description,
+                    "score": h.score, "matched_words": h.matched_words,
+                }))
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+        return Ok(());
+    }
+    if found.hits.is_empty() {
+        return Err(NotFound(format!("no code matches {text:?}")).into());
+    }
+    for e in &found.expansions {
+        println!("(also searched: {} → {})", e.matched, e.words.join(" "));
+    }
+    for h in &found.hits {
+        if let Some(n) = hs.get(&h.code) {
+            println!("{:<8} {:>6.2}  {}", h.code.dotted(), h.score, n.description);
+        }
+    }
+    Ok(())
+}
+
+pub fn index(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let index = open::index(data_dir, state, true)?;
+    eprintln!(
+        "indexed {} codes into {} in {:.2} s",
+        index.documents(),
+        state.search_index().display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Explicit size and time limits, and the layers that enforce them.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+use crate::problem::{Problem, problem_for_bare_errors};
+
+/// Longest search text accepted (bytes); longer gets 414.
+pub const MAX_QUERY_BYTES: usize = 512;
+/// Longest request target accepted (path and query, bytes); longer gets 414.
+pub const MAX_URI_BYTES: usize = 4096;
+/// Largest request body accepted; larger gets 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most results one request may ask for.
+pub const MAX_RESULTS: usize = 100;
+pub const DEFAULT_RESULTS: usize = 10;
+/// A request still running after this gets 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Wraps every route. The last layer added is the outermost: tracing sees everything, the
+/// problem layer rewrites errors from all the layers inside it, metrics count rejections too.
+pub(crate) fn apply(app: Router<AppState>, state: AppState) -> Router<AppState> {
+    app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(reject_long_uris))
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::metrics::record,
+        ))
+        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Rejects query strings whose percent-escapes do not decode to UTF-8, before any extractor
+/// would silently replace the bytes.
+pub(crate) fn check_query_utf8(uri: &axum::http::Uri) -> Result<(), Problem> {
+    let raw = uri.query().unwrap_or("");
+    for part in raw.split('&') {
+        let plus_as_space = part.replace('+', " ");
+        if percent_encoding::percent_decode_str(&plus_as_space)
+            .decode_utf8()
+            .is_err()
+        {
+            return Err(Problem::bad_request(
+                "The query string is not valid UTF-8 after percent-decoding.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn reject_long_uris(req: Request, next: Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        return Problem::new(
+            StatusCode::URI_TOO_LONG,
+            format!("The request target is {len} bytes; the limit is {MAX_URI_BYTES}."),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}

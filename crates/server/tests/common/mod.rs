@@ -1,0 +1,65 @@
+//! Shared test harness: the real data set, one index per test binary, a real server on a
+//! loopback port per test.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use search::SearchIndex;
+use settings::Profile;
+
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("CUSTOMS_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+fn index() -> Arc<SearchIndex> {
+    static INDEX: OnceLock<Arc<SearchIndex>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let hs = nomenclature::load_dir(&data_dir()).expect("the real data set loads");
+            Arc::new(SearchIndex::in_memory(Arc::new(hs)).expect("index builds"))
+        })
+        .clone()
+}
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("a JSON body"))
+    }
+}
+
+/// Starts a real server on 127.0.0.1 with an ephemeral port; it lives as long as the test's
+/// runtime.
+pub async fn start(profile: Profile) -> TestServer {
+    let state = server::AppState::new(index(), profile, data_dir());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestServer { addr, client }
+}

@@ -1,0 +1,111 @@
+mod common;
+
+use common::start;
+use settings::Profile;
+
+#[tokio::test]
+async fn home_lists_sections_and_a_labelled_search_box() {
+    let s = start(Profile::Public).await;
+    let res = s.get("/").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains(r#"<label for="q">"#));
+    assert_eq!(html.matches(r#"href="/sections/"#).count(), 21);
+    assert!(html.contains(r#"href="/sections/XXI""#));
+}
+
+#[tokio::test]
+async fn language_follows_the_switch_then_accept_language() {
+    let s = start(Profile::Public).await;
+    let zh = s
+        .client
+        .get(s.url("/"))
+        .header("accept-language", "zh-TW,zh;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zh.headers()["content-language"], "zh-TW");
+    let html = zh.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="zh-TW">"#) && html.contains("依類瀏覽"));
+
+    let switched = s.get("/?lang=zh-TW").await;
+    let cookie = switched.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("lang=zh-TW;"), "{cookie}");
+    let remembered = s
+        .client
+        .get(s.url("/codes/0101"))
+        .header("cookie", "lang=zh-TW")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert!(remembered.text().await.unwrap().contains("導覽路徑"));
+}
+
+#[tokio::test]
+async fn search_page_marks_matches_and_links_codes() {
+    let s = start(Profile::Public).await;
+    let html = s.get("/search?q=laptop").await.text().await.unwrap();
+    assert!(html.contains(r#"href="/codes/847130""#));
+    assert!(html.contains("<mark>portable</mark>"));
+    assert!(html.contains(r#"value="laptop""#));
+    let none = s.get("/search?q=zzzqqq").await.text().await.unwrap();
+    assert!(none.contains("No code matches"));
+    // Markup in a query is shown, never run.
+    let xss = s
+        .get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!xss.contains("<script>alert(1)</script>"));
+    assert!(xss.contains("&lt;script&gt;"));
+}
+
+#[tokio::test]
+async fn code_page_has_breadcrumb_children_and_siblings() {
+    let s = start(Profile::Public).await;
+    let html = s.get("/codes/8471").await.text().await.unwrap();
+    for link in [
+        r#"href="/sections/XVI""#,
+        r#"href="/codes/84""#,
+        r#"href="/codes/847130""#,
+    ] {
+        assert!(html.contains(link), "{link}");
+    }
+    assert!(html.contains(r#"aria-current="page""#));
+    assert!(html.contains("Other codes at this level") && html.contains(r#"href="/codes/8472""#));
+
+    let moved = s.get("/codes/8471.30").await;
+    assert_eq!(moved.status(), 308);
+    assert_eq!(moved.headers()["location"], "/codes/847130");
+
+    let bad = s.get("/codes/84x").await;
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("could not be understood")
+    );
+    assert_eq!(s.get("/codes/999998").await.status(), 404);
+    assert_eq!(s.get("/sections/XXII").await.status(), 404);
+    assert_eq!(s.get("/no/such/page").await.status(), 404);
+    let css = s.get("/assets/style.css").await;
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
