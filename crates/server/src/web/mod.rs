@@ -55,6 +55,15 @@ fn chapter_range(chapters: &[HsCode]) -> String {
     }
 }
 
+/// "Chapter 84" / "第 84 章"; "Heading 84.71" / "節 84.71".
+fn code_label(ctx: &PageCtx, node: &Node) -> String {
+    let t = ctx.t();
+    match (ctx.lang, node.level()) {
+        (Lang::ZhTw, nomenclature::Level::Chapter) => format!("第 {} {}", node.code, t.chapter),
+        (_, level) => format!("{} {}", t.level(level), node.code.dotted()),
+    }
+}
+
 fn section_label(ctx: &PageCtx, n: SectionNumber) -> String {
     match ctx.lang {
         Lang::En => format!("{} {}", ctx.t().section, n.roman()),
@@ -216,9 +225,9 @@ async fn code(State(state): State<AppState>, ctx: PageCtx, Path(raw): Path<Strin
                 li { a href={ "/sections/" (s.roman()) } { (section_label(&ctx, s)) } }
             }
             @for a in hs.ancestors(&code) {
-                li { a href={ "/codes/" (a.code) } { (t.level(a.level())) " " (a.code.dotted()) } }
+                li { a href={ "/codes/" (a.code) } { (code_label(&ctx, a)) } }
             }
-            li aria-current="page" { (t.level(node.level())) " " (code.dotted()) }
+            li aria-current="page" { (code_label(&ctx, node)) }
         } }
         p.level { (t.level(node.level())) }
         h1 { span.num { (code.dotted()) } " " (node.description) }

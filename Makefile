@@ -1,0 +1,39 @@
+# Smart Customs: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+BIND ?= 127.0.0.1:8080
+PROFILE ?= public
+# The data directory: CUSTOMS_DATA_DIR if set, else ../shared/data when it exists, else ./data.
+DATA_DIR ?= $(or $(CUSTOMS_DATA_DIR),$(if $(wildcard ../shared/data/harmonized-system),../shared/data,data))
+export CUSTOMS_DATA_DIR := $(DATA_DIR)
+
+.PHONY: run test data build lint bench bench-server fmt
+
+## Fetch data if missing, build, index (when the data changed) and serve on $(BIND).
+run: data build
+	./target/release/customs serve --bind $(BIND) --profile $(PROFILE)
+
+## The whole test suite: unit, storage, API over real HTTP, and the headless-browser test.
+test:
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+data:
+	@if [ ! -f "$(DATA_DIR)/harmonized-system/harmonized-system.csv" ]; then \
+		scripts/fetch-data --dest "$(DATA_DIR)"; \
+	fi
+
+build:
+	$(CARGO) build --release --bin customs
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## Figures for the closing note: index build, search latency, cold start, RSS.
+bench: build
+	./target/release/customs bench --queries 1000 --out reports/bench-search.json
+	scripts/bench-server
+
+fmt:
+	$(CARGO) fmt --all

@@ -1,0 +1,196 @@
+//! End to end in a real headless Chromium, driven through WebDriver (chromedriver): a person
+//! searches, opens a result and browses up the breadcrumb.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Set
+//! CUSTOMS_SKIP_BROWSER=1 to skip on a machine without them; CI never sets it.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use settings::Profile;
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find(name: &str, fallbacks: &[&str]) -> Option<PathBuf> {
+    let from_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    from_path.or_else(|| fallbacks.iter().map(PathBuf::from).find(|p| p.is_file()))
+}
+
+async fn start_driver() -> Option<Driver> {
+    let Some(driver) = find("chromedriver", &["/usr/bin/chromedriver"]) else {
+        if std::env::var_os("CUSTOMS_SKIP_BROWSER").is_some() {
+            return None;
+        }
+        panic!(
+            "chromedriver not found: install Debian's chromium and chromium-driver (see .ci/run)"
+        );
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver { child, port };
+    let status = format!("http://127.0.0.1:{port}/status");
+    for _ in 0..100 {
+        if reqwest::get(&status).await.is_ok() {
+            return Some(driver);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer on port {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let chromium = find("chromium", &["/usr/bin/chromium"]).expect("chromium installed");
+    let profile_dir = std::env::temp_dir().join(format!("customs-e2e-{}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,900",
+                format!("--user-data-dir={}", profile_dir.display()),
+            ]
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("TLS config")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn h1(client: &Client) -> String {
+    client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn search_open_a_result_and_browse_up_the_breadcrumb() {
+    let Some(driver) = start_driver().await else {
+        eprintln!("skipped: CUSTOMS_SKIP_BROWSER is set and chromedriver is missing");
+        return;
+    };
+    let server = common::start(Profile::Public).await;
+    let c = browser(&driver).await;
+
+    c.goto(&server.url("/")).await.unwrap();
+    let input = c.find(Locator::Css("input#q")).await.unwrap();
+    input.send_keys("laptop").await.unwrap();
+    c.find(Locator::Css("form.search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let first = c
+        .wait()
+        .for_element(Locator::Css("ol.results li a.code"))
+        .await
+        .unwrap();
+    assert_eq!(first.text().await.unwrap(), "8471.30");
+    let first_item = c.find(Locator::Css("ol.results li")).await.unwrap();
+    let mut marked = Vec::new();
+    for m in first_item.find_all(Locator::Css("mark")).await.unwrap() {
+        marked.push(m.text().await.unwrap());
+    }
+    assert!(marked.contains(&"portable".to_string()), "{marked:?}");
+    screenshot(&c, "search").await;
+
+    first.click().await.unwrap();
+    c.wait()
+        .for_url(url(&server, "/codes/847130"))
+        .await
+        .unwrap();
+    assert!(h1(&c).await.starts_with("8471.30"));
+    screenshot(&c, "code").await;
+
+    // Up the breadcrumb: heading, chapter, section, home.
+    for (link, expected_path, title_start) in [
+        ("Heading 84.71", "/codes/8471", "84.71"),
+        ("Chapter 84", "/codes/84", "84"),
+        ("Section XVI", "/sections/XVI", "Section XVI"),
+    ] {
+        c.find(Locator::LinkText(link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait().for_url(url(&server, expected_path)).await.unwrap();
+        assert!(h1(&c).await.starts_with(title_start), "{expected_path}");
+    }
+    c.find(Locator::LinkText("Home"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_url(url(&server, "/")).await.unwrap();
+
+    // The language switch turns the whole UI to Traditional Chinese and is remembered.
+    c.find(Locator::LinkText("繁體中文"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang='zh-TW']"))
+        .await
+        .unwrap();
+    c.goto(&server.url("/codes/0101")).await.unwrap();
+    let crumbs = c.find(Locator::Css("nav.breadcrumb")).await.unwrap();
+    assert_eq!(
+        crumbs.attr("aria-label").await.unwrap().as_deref(),
+        Some("導覽路徑")
+    );
+    screenshot(&c, "zh-tw").await;
+    c.close().await.unwrap();
+}
+
+fn url(server: &common::TestServer, path: &str) -> url::Url {
+    url::Url::parse(&server.url(path)).unwrap()
+}
