@@ -5,7 +5,7 @@ BIND ?= 127.0.0.1:8080
 PROFILE ?= public
 # The data directory: CUSTOMS_DATA_DIR if set, else ../shared/data when it exists, else ./data.
 DATA_DIR ?= $(or $(CUSTOMS_DATA_DIR),$(if $(wildcard ../shared/data/harmonized-system),../shared/data,data))
-export CUSTOMS_DATA_DIR := $(DATA_DIR)
+export CUSTOMS_DATA_DIR := $(abspath $(DATA_DIR))
 
 .PHONY: run test data build lint bench bench-server fmt
 

@@ -5,9 +5,7 @@ use nomenclature::{Level, Nomenclature};
 use search::{SearchIndex, SearchRequest};
 
 fn data_dir() -> PathBuf {
-    std::env::var_os("CUSTOMS_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+    settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn real() -> &'static SearchIndex {

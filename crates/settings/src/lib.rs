@@ -54,6 +54,18 @@ pub fn default_data_dir_from(base: &Path) -> PathBuf {
     }
 }
 
+/// The data directory for tests and benchmarks of a crate in this workspace: CUSTOMS_DATA_DIR
+/// if set (relative paths taken from the workspace root), else `../shared/data` beside the
+/// checkout. `crate_dir` is the caller's `env!("CARGO_MANIFEST_DIR")`.
+pub fn data_dir_for_tests(crate_dir: &str) -> PathBuf {
+    let workspace = Path::new(crate_dir).join("../..");
+    match std::env::var_os("CUSTOMS_DATA_DIR") {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("../shared/data"),
+    }
+}
+
 /// Derived state (indexes, caches) lives here unless told otherwise.
 pub fn default_state_dir() -> PathBuf {
     PathBuf::from("var")

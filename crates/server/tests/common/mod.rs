@@ -10,9 +10,7 @@ use search::SearchIndex;
 use settings::Profile;
 
 pub fn data_dir() -> PathBuf {
-    std::env::var_os("CUSTOMS_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+    settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn index() -> Arc<SearchIndex> {
