@@ -7,14 +7,14 @@ PROFILE ?= public
 DATA_DIR ?= $(or $(CUSTOMS_DATA_DIR),$(if $(wildcard ../shared/data/harmonized-system),../shared/data,data))
 export CUSTOMS_DATA_DIR := $(abspath $(DATA_DIR))
 
-.PHONY: run test data build lint bench bench-server fmt
+.PHONY: run test data model build lint bench eval fmt
 
-## Fetch data if missing, build, index (when the data changed) and serve on $(BIND).
-run: data build
+## Fetch data and model files if missing, build, index (when the data changed) and serve on $(BIND).
+run: data model build
 	./target/release/customs serve --bind $(BIND) --profile $(PROFILE)
 
 ## The whole test suite: unit, storage, API over real HTTP, and the headless-browser test.
-test:
+test: model
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
@@ -22,6 +22,9 @@ data:
 	@if [ ! -f "$(DATA_DIR)/harmonized-system/harmonized-system.csv" ]; then \
 		scripts/fetch-data --dest "$(DATA_DIR)"; \
 	fi
+
+model:
+	scripts/fetch-model
 
 build:
 	$(CARGO) build --release --bin customs
@@ -37,3 +40,9 @@ bench: build
 
 fmt:
 	$(CARGO) fmt --all
+
+## Accuracy figures: test split and the held-out CBP rulings; JSON and HTML under reports/.
+eval: build
+	./target/release/customs train
+	./target/release/customs eval --out reports/eval-test
+	./target/release/customs eval --cases var/corpus/cases-us-cbp-cross-ny-sample.jsonl --out reports/eval-cbp

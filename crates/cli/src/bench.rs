@@ -10,8 +10,6 @@ use search::{SearchIndex, SearchRequest};
 use serde::Serialize;
 use settings::StateDir;
 
-use crate::open;
-
 /// A labelled query: what a person typed and the HS6 it belongs to (when known).
 struct Query {
     text: String,
@@ -85,7 +83,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 pub fn run(data_dir: &Path, state: &StateDir, n: usize, out: &Path) -> anyhow::Result<()> {
-    let hs = open::nomenclature(data_dir)?;
+    let hs = engine::nomenclature(data_dir)?;
     let scratch = state.0.join("bench-index");
     let started = Instant::now();
     let index = SearchIndex::build(&scratch, hs.clone(), &|_, _| {})?;

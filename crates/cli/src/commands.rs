@@ -1,5 +1,4 @@
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::Context;
 use nomenclature::HsCode;
@@ -8,11 +7,16 @@ use settings::{Profile, StateDir};
 
 use crate::{BadInput, NotFound, open};
 
-pub fn serve(data_dir: &Path, state: &StateDir, bind: &str, profile: &str) -> anyhow::Result<()> {
+pub fn serve(paths: &engine::Paths<'_>, bind: &str, profile: &str) -> anyhow::Result<()> {
     let profile = Profile::parse(profile)
         .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
-    let index = Arc::new(open::index(data_dir, state, false)?);
-    let app = server::AppState::new(index, profile, data_dir.to_path_buf());
+    let engine = open::engine(paths)?;
+    let app = server::AppState::new(
+        engine.search,
+        engine.classifier,
+        profile,
+        paths.data_dir.to_path_buf(),
+    );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
@@ -34,7 +38,7 @@ pub fn serve(data_dir: &Path, state: &StateDir, bind: &str, profile: &str) -> an
 
 pub fn lookup(data_dir: &Path, raw: &str, json: bool) -> anyhow::Result<()> {
     let code = HsCode::parse(raw).map_err(|e| BadInput(e.to_string()))?;
-    let hs = open::nomenclature(data_dir)?;
+    let hs = engine::nomenclature(data_dir)?;
     let node = hs
         .get(&code)
         .ok_or_else(|| NotFound(format!("{} is not a code of HS 2022", code.dotted())))?;
@@ -99,7 +103,7 @@ pub fn search(
         let max = server::limits::MAX_RESULTS;
         return Err(BadInput(format!("--limit must be between 1 and {max}")).into());
     }
-    let index = open::index(data_dir, state, false)?;
+    let index = search_index(data_dir, state, false)?;
     let hs = index.nomenclature();
     let found = index.search(&SearchRequest {
         text,
@@ -137,7 +141,7 @@ pub fn search(
 
 pub fn index(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let index = open::index(data_dir, state, true)?;
+    let index = search_index(data_dir, state, true)?;
     eprintln!(
         "indexed {} codes into {} in {:.2} s",
         index.documents(),
@@ -145,4 +149,44 @@ pub fn index(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn search_index(
+    data_dir: &Path,
+    state: &StateDir,
+    force: bool,
+) -> anyhow::Result<search::SearchIndex> {
+    let hs = engine::nomenclature(data_dir)?;
+    let bars = open::Bars::new();
+    let index = engine::search_index(hs, state, force, &|s, d, t| bars.report(s, d, t));
+    bars.finish();
+    index
+}
+
+pub fn classify(
+    paths: &engine::Paths<'_>,
+    text: &str,
+    batch: Option<std::path::PathBuf>,
+    out: Option<std::path::PathBuf>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    if !(1..=server::limits::MAX_RESULTS).contains(&limit) {
+        let max = server::limits::MAX_RESULTS;
+        return Err(BadInput(format!("--limit must be between 1 and {max}")).into());
+    }
+    match (batch, out) {
+        (Some(input), Some(output)) => {
+            let c = crate::classify_cmd::open_classifier(paths)?;
+            crate::classify_cmd::classify_batch(&c, &input, &output, limit)
+        }
+        _ if text.trim().is_empty() => Err(BadInput(
+            "give a description to classify, or --batch FILE --out FILE".into(),
+        )
+        .into()),
+        _ => {
+            let c = crate::classify_cmd::open_classifier(paths)?;
+            crate::classify_cmd::classify_one(&c, text, limit, json)
+        }
+    }
 }

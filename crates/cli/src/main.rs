@@ -3,7 +3,9 @@
 //! Exit codes: 0 success, 1 not found or failure, 2 bad input (clap's usage errors too).
 
 mod bench;
+mod classify_cmd;
 mod commands;
+mod eval_cmd;
 mod open;
 
 use std::path::PathBuf;
@@ -24,6 +26,18 @@ struct Cli {
     /// Where derived state (the search index) is kept.
     #[arg(long, global = true, env = "CUSTOMS_STATE_DIR", default_value = "var")]
     state_dir: PathBuf,
+    /// Model files (scripts/fetch-model puts the sentence encoder there). Without them the
+    /// classifier runs its lexical legs only.
+    #[arg(
+        long,
+        global = true,
+        env = "CUSTOMS_MODEL_DIR",
+        default_value = "models"
+    )]
+    model_dir: PathBuf,
+    /// Run without the sentence encoder even if its files are there.
+    #[arg(long, global = true, env = "CUSTOMS_NO_ENCODER")]
+    no_encoder: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,6 +68,40 @@ enum Command {
     },
     /// Rebuild the search index now (it is otherwise rebuilt when the data changes).
     Index,
+    /// Classify a description, or a JSONL batch (`{"id", "description"}` lines).
+    Classify {
+        text: Vec<String>,
+        #[arg(long, requires = "out")]
+        batch: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check declared codes against descriptions: a CSV with description,declared_code[,id].
+    Check {
+        file: PathBuf,
+        /// Write the results CSV here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The tariff text corpus.
+    Corpus {
+        #[command(subcommand)]
+        action: CorpusAction,
+    },
+    /// Tune the model fusion and calibration on the development split; writes var/models.
+    Train,
+    /// Evaluate on gold cases (`{"description", "code"}` lines); writes JSON and HTML reports.
+    Eval {
+        /// Default: the test split written by `customs corpus build`.
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        #[arg(long, default_value = "reports/eval")]
+        out: PathBuf,
+    },
     /// Measure index build time and search latency; writes a JSON report.
     Bench {
         /// How many queries to time.
@@ -63,6 +111,12 @@ enum Command {
         #[arg(long, default_value = "reports/bench-search.json")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum CorpusAction {
+    /// Build the corpus artifact now (it is otherwise rebuilt when its inputs change).
+    Build,
 }
 
 /// An error caused by what the user typed: reported with exit code 2.
@@ -100,13 +154,36 @@ fn main() -> ExitCode {
         .init();
     let data_dir = cli.data_dir.unwrap_or_else(settings::default_data_dir);
     let state = settings::StateDir(cli.state_dir);
+    let models = (!cli.no_encoder).then_some(cli.model_dir.as_path());
+    let paths = engine::Paths {
+        data_dir: &data_dir,
+        state: &state,
+        models,
+    };
     let result = match cli.command {
-        Command::Serve { bind, profile } => commands::serve(&data_dir, &state, &bind, &profile),
+        Command::Serve { bind, profile } => commands::serve(&paths, &bind, &profile),
         Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
         Command::Search { text, limit, json } => {
             commands::search(&data_dir, &state, &text.join(" "), limit, json)
         }
         Command::Index => commands::index(&data_dir, &state),
+        Command::Classify {
+            text,
+            batch,
+            out,
+            limit,
+            json,
+        } => commands::classify(&paths, &text.join(" "), batch, out, limit, json),
+        Command::Check { file, out } => classify_cmd::open_classifier(&paths)
+            .and_then(|c| classify_cmd::check_file(&c, &file, out.as_deref())),
+        Command::Corpus {
+            action: CorpusAction::Build,
+        } => classify_cmd::corpus_build(&data_dir, &state),
+        Command::Train => classify_cmd::train(&paths),
+        Command::Eval { cases, out } => {
+            let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-test.jsonl"));
+            classify_cmd::open_classifier(&paths).and_then(|c| eval_cmd::run(&c, &cases, &out))
+        }
         Command::Bench { queries, out } => bench::run(&data_dir, &state, queries, &out),
     };
     match result {

@@ -156,6 +156,13 @@ impl serde::Serialize for HsCode {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for HsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        HsCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use nomenclature::{Level, Nomenclature};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::schema::{FAST, Field, INDEXED, STORED, STRING, Schema};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
 
-use crate::analyzer::{self, HsTokenizer};
+use crate::weighted::register_analyzer;
 
 /// Bump when the schema or the analysis chain changes, so stored indexes get rebuilt.
 const SCHEMA_VERSION: u32 = 1;
@@ -59,11 +56,7 @@ pub struct SearchIndex {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let analysed = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(analyzer::NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analysed = crate::weighted::analysed_text();
     let fields = Fields {
         code: b.add_text_field("code", STRING | STORED),
         level: b.add_u64_field("level", INDEXED | FAST),
@@ -72,12 +65,6 @@ fn schema() -> (Schema, Fields) {
         prefixes: b.add_text_field("prefixes", STRING),
     };
     (b.build(), fields)
-}
-
-fn register_analyzer(index: &Index) {
-    index
-        .tokenizers()
-        .register(analyzer::NAME, TextAnalyzer::builder(HsTokenizer).build());
 }
 
 impl SearchIndex {

@@ -8,6 +8,7 @@
 mod analyzer;
 mod index;
 mod query;
+pub mod weighted;
 
 pub use index::{BuildProgress, IndexError, SearchIndex};
-pub use query::{Hit, Hits, SearchRequest};
+pub use query::{Hit, Hits, SearchRequest, highlight};

@@ -3,16 +3,13 @@ use std::ops::Range;
 
 use nomenclature::{HsCode, Level, Node};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use crate::SearchIndex;
 use crate::index::level_number;
-
-/// Query terms beyond this many are ignored: no real description needs more, and it bounds
-/// the work one request can cause.
-const MAX_TERMS: usize = 64;
+use crate::weighted::{QueryTerms, term_query};
 
 const BOOST_TEXT: f32 = 3.0;
 const BOOST_CONTEXT: f32 = 1.0;
@@ -91,33 +88,19 @@ impl SearchIndex {
 
     fn text_search(&self, req: &SearchRequest<'_>) -> Hits {
         let f = self.fields;
-        let terms = unique_terms(req.text);
-        let expansions = self.synonyms.expand(req.text);
-        let synonym_terms: Vec<String> = expansions
+        let q = QueryTerms::new(req.text, &self.synonyms);
+        let fields = [(f.text, BOOST_TEXT), (f.context, BOOST_CONTEXT)];
+        let mut clauses = q.clauses(&fields, BOOST_SYNONYM);
+        for term in q
+            .terms
             .iter()
-            .flat_map(|e| e.words.iter().flat_map(|w| unique_terms(w)))
-            .filter(|t| !terms.contains(t))
-            .collect::<Vec<_>>();
-
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &terms {
-            clauses.push((Occur::Should, term_query(f.text, term, BOOST_TEXT)));
-            clauses.push((Occur::Should, term_query(f.context, term, BOOST_CONTEXT)));
-            if term.len() >= 2 && term.chars().all(|c| c.is_ascii_digit()) {
-                clauses.push((Occur::Should, term_query(f.prefixes, term, BOOST_CODE)));
-            }
-        }
-        for term in dedup(synonym_terms) {
-            clauses.push((
-                Occur::Should,
-                term_query(f.text, &term, BOOST_TEXT * BOOST_SYNONYM),
-            ));
-            let boost = BOOST_CONTEXT * BOOST_SYNONYM;
-            clauses.push((Occur::Should, term_query(f.context, &term, boost)));
+            .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_digit()))
+        {
+            clauses.push((Occur::Should, term_query(f.prefixes, term, BOOST_CODE)));
         }
         if clauses.is_empty() {
             return Hits {
-                expansions,
+                expansions: q.expansions,
                 ..Hits::default()
             };
         }
@@ -135,15 +118,7 @@ impl SearchIndex {
         let top = searcher
             .search(&query, &TopDocs::with_limit(req.limit).order_by_score())
             .unwrap_or_default();
-        let wanted: HashSet<String> = terms
-            .iter()
-            .cloned()
-            .chain(
-                expansions
-                    .iter()
-                    .flat_map(|e| e.words.iter().flat_map(|w| unique_terms(w))),
-            )
-            .collect();
+        let wanted = q.all();
         let hits = top
             .into_iter()
             .filter_map(|(score, addr)| {
@@ -156,49 +131,29 @@ impl SearchIndex {
         Hits {
             hits,
             code_lookup: false,
-            expansions,
+            expansions: q.expansions,
         }
     }
 }
 
-fn term_query(field: Field, term: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, term),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(q), boost))
-}
-
-fn unique_terms(text: &str) -> Vec<String> {
-    dedup(
-        text::analyze(text)
-            .into_iter()
-            .map(|t| t.text)
-            .take(MAX_TERMS)
-            .collect(),
-    )
-}
-
-fn dedup(terms: Vec<String>) -> Vec<String> {
-    let mut seen = HashSet::new();
-    terms
-        .into_iter()
-        .filter(|t| seen.insert(t.clone()))
-        .collect()
+/// Byte ranges of `text` whose analysed terms are in `wanted`, and the words there.
+pub fn highlight(text: &str, wanted: &HashSet<String>) -> (Vec<Range<usize>>, Vec<String>) {
+    let mut ranges = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    for token in text::analyze(text) {
+        if wanted.contains(&token.text) {
+            let word = text[token.from..token.to].to_string();
+            if !words.contains(&word) {
+                words.push(word);
+            }
+            ranges.push(token.from..token.to);
+        }
+    }
+    (ranges, words)
 }
 
 fn highlighted(node: &Node, score: f32, wanted: &HashSet<String>) -> Hit {
-    let mut highlights = Vec::new();
-    let mut matched_words: Vec<String> = Vec::new();
-    for token in text::analyze(&node.description) {
-        if wanted.contains(&token.text) {
-            let word = node.description[token.from..token.to].to_string();
-            if !matched_words.contains(&word) {
-                matched_words.push(word);
-            }
-            highlights.push(token.from..token.to);
-        }
-    }
+    let (highlights, matched_words) = highlight(&node.description, wanted);
     Hit {
         code: node.code.clone(),
         score,

@@ -29,6 +29,7 @@ pub use problem::Problem;
 #[derive(Clone)]
 pub struct AppState {
     pub index: Arc<SearchIndex>,
+    pub classifier: Arc<classify::Classifier>,
     pub profile: Profile,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
@@ -36,10 +37,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(index: Arc<SearchIndex>, profile: Profile, data_dir: PathBuf) -> AppState {
+    pub fn new(
+        index: Arc<SearchIndex>,
+        classifier: Arc<classify::Classifier>,
+        profile: Profile,
+        data_dir: PathBuf,
+    ) -> AppState {
         let metrics = Arc::new(Metrics::new(index.documents()));
         AppState {
             index,
+            classifier,
             profile,
             metrics,
             started: Instant::now(),

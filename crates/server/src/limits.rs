@@ -23,6 +23,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most results one request may ask for.
 pub const MAX_RESULTS: usize = 100;
 pub const DEFAULT_RESULTS: usize = 10;
+/// Longest goods description accepted, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Most declaration lines one check request may carry.
+pub const MAX_CHECK_LINES: usize = 1000;
 /// A request still running after this gets 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 

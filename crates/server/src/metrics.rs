@@ -33,6 +33,7 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    pub classifications: Counter,
 }
 
 impl Metrics {
@@ -59,10 +60,17 @@ impl Metrics {
             "Documents in the search index",
             docs,
         );
+        let classifications = Counter::default();
+        registry.register(
+            "classifications",
+            "Descriptions classified through the API and the pages",
+            classifications.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
             latency,
+            classifications,
         }
     }
 

@@ -170,6 +170,49 @@ async fn search_open_a_result_and_browse_up_the_breadcrumb() {
         .unwrap();
     c.wait().for_url(url(&server, "/")).await.unwrap();
 
+    // Classify in the person's own words: suggestions come grouped by heading.
+    c.find(Locator::LinkText("Classify goods"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let area = c
+        .wait()
+        .for_element(Locator::Css("textarea#d"))
+        .await
+        .unwrap();
+    area.send_keys("laptop computer").await.unwrap();
+    c.find(Locator::Css("form.classify button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let group = c
+        .wait()
+        .for_element(Locator::Css("section.heading-group"))
+        .await
+        .unwrap();
+    assert!(!group.text().await.unwrap().is_empty());
+    let codes = c
+        .find_all(Locator::Css("li.candidate a.code"))
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    for code in codes {
+        found.push(code.text().await.unwrap());
+    }
+    assert!(found.contains(&"8471.30".to_string()), "{found:?}");
+    screenshot(&c, "classify").await;
+    c.find(Locator::LinkText("Smart Customs Tariff"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_url(url(&server, "/")).await.unwrap();
+
     // The language switch turns the whole UI to Traditional Chinese and is remembered.
     c.find(Locator::LinkText("繁體中文"))
         .await

@@ -59,6 +59,13 @@ impl Synonyms {
         Ok(Synonyms { entries })
     }
 
+    /// (name, nomenclature words) pairs, longest names first.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.words.as_slice()))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -1,5 +1,6 @@
 //! JSON API v1: sections, codes and search.
 
+pub(crate) mod classify;
 mod dto;
 mod openapi;
 
@@ -22,6 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sections", get(sections))
         .route("/api/v1/nomenclature/{code}", get(nomenclature_code))
         .route("/api/v1/search", get(search))
+        .route("/api/v1/classify", axum::routing::post(classify::classify))
+        .route(
+            "/api/v1/declarations/check",
+            axum::routing::post(classify::check),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
 }
 

@@ -8,13 +8,16 @@ use super::*;
     info(
         title = "Smart Customs API",
         version = "1",
-        description = "HS 2022 nomenclature browse and search. Errors are application/problem+json (RFC 9457)."
+        description = "HS 2022 nomenclature browse and search, tariff classification and declaration checks. Errors are application/problem+json (RFC 9457)."
     ),
-    paths(sections, nomenclature_code, search),
-    components(schemas(Problem, CodeRef, SectionRef, SectionEntry, SectionsResponse, CodeDetail, Highlight, SearchHit, Expansion, SearchResponse)),
+    paths(sections, nomenclature_code, search, classify::classify, classify::check),
+    components(schemas(Problem, CodeRef, SectionRef, SectionEntry, SectionsResponse, CodeDetail, Highlight, SearchHit, Expansion, SearchResponse,
+        classify::ClassifyRequest, classify::ClassifyResponse, classify::ClassifyCandidate, classify::HeadingGroup, classify::Explanation, classify::Evidence, classify::NearExample, classify::LegRank,
+        classify::CheckRequest, classify::DeclarationLine, classify::CheckResponse, classify::CheckedLine, classify::CheckSummary, classify::Likelier)),
     tags(
         (name = "nomenclature", description = "The HS tree"),
-        (name = "search", description = "Full-text and code search")
+        (name = "search", description = "Full-text and code search"),
+        (name = "classification", description = "AI tariff classification and declaration checks")
     )
 )]
 struct ApiDoc;

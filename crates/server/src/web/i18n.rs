@@ -105,9 +105,35 @@ pub struct Messages {
     pub not_found_detail: &'static str,
     pub bad_request: &'static str,
     pub footer: &'static str,
+    pub classify_nav: &'static str,
+    pub classify_title: &'static str,
+    pub classify_lead: &'static str,
+    pub classify_label: &'static str,
+    pub classify_hint: &'static str,
+    pub classify_button: &'static str,
+    pub confidence: &'static str,
+    pub matched: &'static str,
+    pub similar_rulings: &'static str,
+    pub candidates_by_heading: &'static str,
+    pub flag_too_vague: &'static str,
+    pub flag_low_confidence: &'static str,
+    pub flag_code_typed: &'static str,
+    pub flag_no_match: &'static str,
+    pub flag_not_english: &'static str,
 }
 
 impl Messages {
+    pub fn flag(&self, flag: &str) -> Option<&'static str> {
+        Some(match flag {
+            "too_vague" => self.flag_too_vague,
+            "low_confidence" => self.flag_low_confidence,
+            "code_typed" => self.flag_code_typed,
+            "no_match" => self.flag_no_match,
+            "not_english" => self.flag_not_english,
+            _ => return None,
+        })
+    }
+
     pub fn level(&self, level: nomenclature::Level) -> &'static str {
         match level {
             nomenclature::Level::Chapter => self.chapter,
@@ -147,6 +173,21 @@ pub static EN: Messages = Messages {
     not_found_detail: "There is nothing at this address. Check the code or search again.",
     bad_request: "That request could not be understood",
     footer: "HS 2022 nomenclature from UN Comtrade, public domain (ODC PDDL).",
+    classify_nav: "Classify goods",
+    classify_title: "Classify goods",
+    classify_lead: "Describe the goods in your own words; the service suggests the HS subheading and explains why.",
+    classify_label: "Describe the goods",
+    classify_hint: "What they are, what they are made of, what they are for. For example: freeze-dried strawberry slices in 30 g pouches",
+    classify_button: "Find the code",
+    confidence: "confidence",
+    matched: "Matched",
+    similar_rulings: "Similar classified goods",
+    candidates_by_heading: "Suggestions, grouped by heading",
+    flag_too_vague: "This description is too vague to classify. Say what the goods are, what they are made of and what they are for.",
+    flag_low_confidence: "No suggestion is certain yet. Add detail, or check the candidates below.",
+    flag_code_typed: "You typed a code; here it is.",
+    flag_no_match: "No word of the description occurs in the tariff. Try other words.",
+    flag_not_english: "The classifier reads English descriptions; Chinese support is coming.",
 };
 
 pub static ZH_TW: Messages = Messages {
@@ -179,6 +220,21 @@ pub static ZH_TW: Messages = Messages {
     not_found_detail: "這個網址沒有內容。請檢查號列或重新搜尋。",
     bad_request: "無法理解這個請求",
     footer: "HS 2022 號列資料來自 UN Comtrade，屬公眾領域（ODC PDDL）。",
+    classify_nav: "貨品歸類",
+    classify_title: "貨品歸類",
+    classify_lead: "用自己的話描述貨品，系統會建議 HS 目並說明理由。",
+    classify_label: "描述貨品",
+    classify_hint: "是什麼、用什麼材料做的、做什麼用。例如：freeze-dried strawberry slices in 30 g pouches",
+    classify_button: "查詢號列",
+    confidence: "信心度",
+    matched: "符合字詞",
+    similar_rulings: "相似的已歸類貨品",
+    candidates_by_heading: "建議號列（依節分組）",
+    flag_too_vague: "描述過於籠統，無法歸類。請說明貨品是什麼、材料與用途。",
+    flag_low_confidence: "目前沒有確定的建議。請補充描述，或檢視下列候選號列。",
+    flag_code_typed: "您輸入的是號列，顯示如下。",
+    flag_no_match: "描述中的字詞不在稅則中，請換個說法。",
+    flag_not_english: "歸類模型目前讀取英文描述；中文支援即將推出。",
 };
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Server-rendered pages: home, search, sections and codes. They work without JavaScript.
 
+mod classify_page;
 mod i18n;
 mod layout;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/search", get(search))
+        .route("/classify", get(classify_page::classify_page))
         .route("/sections/{number}", get(section))
         .route("/codes/{code}", get(code))
         .route("/assets/style.css", get(style))
@@ -78,6 +80,7 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> Response {
         h1 { (t.site_name) }
         p.lead { (t.tagline) }
         (search_form(&ctx, ""))
+        p { a.cta href="/classify" { (t.classify_nav) " →" } }
         h2 { (t.browse_sections) }
         ol.sections {
             @for s in hs.sections() {

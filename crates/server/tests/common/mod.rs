@@ -13,14 +13,22 @@ pub fn data_dir() -> PathBuf {
     settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn index() -> Arc<SearchIndex> {
-    static INDEX: OnceLock<Arc<SearchIndex>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| {
-            let hs = nomenclature::load_dir(&data_dir()).expect("the real data set loads");
-            Arc::new(SearchIndex::in_memory(Arc::new(hs)).expect("index builds"))
-        })
-        .clone()
+/// The real engine (index, corpus, tuned classifier) built once per test binary into a
+/// temporary state directory, exactly as `customs serve` builds it.
+fn engine() -> &'static (Arc<SearchIndex>, Arc<classify::Classifier>) {
+    static ENGINE: OnceLock<(Arc<SearchIndex>, Arc<classify::Classifier>)> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        // The lexical legs only: the dense legs have their own tests (classify, encoder), and
+        // embedding the whole corpus here would cost minutes per test binary.
+        let state = settings::StateDir(tempfile::tempdir().expect("temp dir").keep());
+        let paths = engine::Paths {
+            data_dir: &data_dir(),
+            state: &state,
+            models: None,
+        };
+        let e = engine::open(&paths, &|_, _, _| {}).expect("the engine opens on the real data");
+        (e.search, e.classifier)
+    })
 }
 
 pub struct TestServer {
@@ -51,7 +59,8 @@ impl TestServer {
 /// Starts a real server on 127.0.0.1 with an ephemeral port; it lives as long as the test's
 /// runtime.
 pub async fn start(profile: Profile) -> TestServer {
-    let state = server::AppState::new(index(), profile, data_dir());
+    let (index, classifier) = engine().clone();
+    let state = server::AppState::new(index, classifier, profile, data_dir());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve(listener, state, std::future::pending()));

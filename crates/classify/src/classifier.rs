@@ -1,0 +1,350 @@
+use std::sync::Arc;
+
+use corpus::{Corpus, Split};
+use nomenclature::{HsCode, Level, Nomenclature};
+use search::weighted::QueryTerms;
+
+use crate::dense::Dense;
+use crate::explain::{NearestExample, explain};
+use crate::fusion::{DevRun, Fusion, LegName};
+use crate::legs::{Examples, LegHits, Lexical};
+use crate::{ClassifyError, Explanation, VagueDetector};
+
+/// Below this top probability the answer is flagged low-confidence.
+pub const LOW_CONFIDENCE: f32 = 0.5;
+const NEAREST_EXAMPLES: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// The description does not say enough to classify; ask for more.
+    TooVague,
+    /// The best candidate's probability is under 0.5.
+    LowConfidence,
+    /// The text was a code; the candidates are that code or what lies below it.
+    CodeTyped,
+    /// Nothing in the corpus matched the description's words.
+    NoMatch,
+    /// Mostly non-Latin script; English models may not understand it.
+    NotEnglish,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::TooVague => "too_vague",
+            Flag::LowConfidence => "low_confidence",
+            Flag::CodeTyped => "code_typed",
+            Flag::NoMatch => "no_match",
+            Flag::NotEnglish => "not_english",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LegScore {
+    pub leg: LegName,
+    /// 1-based rank of the candidate in that leg.
+    pub rank: usize,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub code: HsCode,
+    /// Calibrated probability that this is the right subheading.
+    pub probability: f32,
+    pub legs: Vec<LegScore>,
+    pub explanation: Explanation,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Classification {
+    pub candidates: Vec<Candidate>,
+    pub flags: Vec<Flag>,
+    /// Why the flags were raised, in words.
+    pub reasons: Vec<String>,
+    pub expansions: Vec<text::Expansion>,
+}
+
+/// The sentence encoder and the embedded corpus rows: the dense legs.
+pub struct Semantic {
+    pub encoder: Arc<encoder::Encoder>,
+    pub dense: Dense,
+}
+
+pub struct Classifier {
+    semantic: Option<Semantic>,
+    corpus: Arc<Corpus>,
+    hs: Arc<Nomenclature>,
+    synonyms: text::Synonyms,
+    lexical: Lexical,
+    examples: Examples,
+    vague: VagueDetector,
+    fusion: Fusion,
+}
+
+fn legs_for(semantic: bool) -> Vec<LegName> {
+    let mut legs = vec![LegName::Lexical, LegName::Examples];
+    if semantic {
+        legs.extend([LegName::Dense, LegName::DenseExamples]);
+    }
+    legs
+}
+
+fn mostly_non_latin(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let non_latin = letters.iter().filter(|c| !c.is_ascii_alphabetic()).count();
+    !letters.is_empty() && non_latin * 2 > letters.len()
+}
+
+impl Classifier {
+    /// Builds every leg over the corpus. Without a `fusion`, untuned defaults apply until
+    /// [`Classifier::tune`] is called.
+    pub fn new(
+        corpus: Arc<Corpus>,
+        hs: Arc<Nomenclature>,
+        fusion: Option<Fusion>,
+        semantic: Option<Semantic>,
+    ) -> Result<Classifier, ClassifyError> {
+        let lexical = Lexical::build(&corpus)?;
+        let examples = Examples::build(&corpus)?;
+        let vague = VagueDetector::new(
+            &corpus.labelled.vague,
+            corpus.labelled.split(Split::Train).map(|e| e.text.as_str()),
+        );
+        let legs = legs_for(semantic.is_some());
+        let fusion = fusion.unwrap_or_else(|| Fusion::untuned(&legs));
+        Ok(Classifier {
+            semantic,
+            corpus,
+            hs,
+            synonyms: text::Synonyms::builtin(),
+            lexical,
+            examples,
+            vague,
+            fusion,
+        })
+    }
+
+    /// The legs this classifier runs: the dense ones only with an encoder.
+    pub fn legs(&self) -> Vec<LegName> {
+        legs_for(self.semantic.is_some())
+    }
+
+    pub fn fusion(&self) -> &Fusion {
+        &self.fusion
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    pub fn nomenclature(&self) -> &Nomenclature {
+        &self.hs
+    }
+
+    /// Every leg's raw hits for `text`.
+    pub fn run_legs(&self, text: &str) -> Vec<(LegName, LegHits)> {
+        let q = QueryTerms::new(text, &self.synonyms);
+        let mut legs = vec![
+            (LegName::Lexical, self.lexical.score(&q)),
+            (LegName::Examples, self.examples.score(&q)),
+        ];
+        if let Some(s) = &self.semantic {
+            let embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
+            let (nom, ex) = embedded.map(|v| s.dense.score(&v)).unwrap_or_default();
+            legs.push((LegName::Dense, nom));
+            legs.push((LegName::DenseExamples, ex));
+        }
+        legs
+    }
+
+    /// Ranked subheadings with probabilities; no explanations. What batch runs use.
+    pub fn rank(&self, text: &str, limit: usize) -> Vec<(HsCode, f32)> {
+        self.rank_from_legs(self.run_legs(text), limit, None)
+    }
+
+    /// Ranks from legs already run: fused, or one leg alone (`only`), as evaluation needs.
+    pub fn rank_from_legs(
+        &self,
+        legs: Vec<(LegName, LegHits)>,
+        limit: usize,
+        only: Option<LegName>,
+    ) -> Vec<(HsCode, f32)> {
+        let legs: Vec<(LegName, LegHits)> = legs
+            .into_iter()
+            .filter(|(l, _)| only.is_none_or(|o| o == *l))
+            .collect();
+        let fused = match only {
+            None => self.fusion.fuse(&legs),
+            Some(_) => {
+                // One leg alone: its own normalised scores.
+                let solo = Fusion {
+                    weights: legs.iter().map(|(l, _)| (*l, 1.0)).collect(),
+                    ..self.fusion.clone()
+                };
+                solo.fuse(&legs)
+            }
+        };
+        let probs = self.fusion.probabilities(&fused, self.corpus.docs.len());
+        fused
+            .iter()
+            .zip(probs)
+            .take(limit)
+            .map(|(&(pos, _), p)| (self.corpus.docs[pos].code.clone(), p))
+            .collect()
+    }
+
+    /// Tunes the fusion weights and temperature on the development split.
+    pub fn tune(&mut self) -> &Fusion {
+        let positions: std::collections::HashMap<&HsCode, usize> = self
+            .corpus
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (&d.code, i))
+            .collect();
+        let runs: Vec<DevRun> = self
+            .corpus
+            .labelled
+            .split(Split::Dev)
+            .filter_map(|e| {
+                Some(DevRun {
+                    gold: *positions.get(&e.code)?,
+                    legs: self.run_legs(&e.text),
+                })
+            })
+            .collect();
+        if !runs.is_empty() {
+            let version = self.corpus.manifest.version.clone();
+            self.fusion = Fusion::tune(&runs, &self.legs(), self.corpus.docs.len(), &version);
+        }
+        &self.fusion
+    }
+
+    pub fn classify(&self, text: &str, limit: usize) -> Classification {
+        let mut out = Classification::default();
+        if HsCode::looks_like_code(text) {
+            return self.code_typed(text, limit);
+        }
+        if mostly_non_latin(text) {
+            out.flags.push(Flag::NotEnglish);
+            out.reasons.push(
+                "the description is mostly in a non-Latin script; the models read English".into(),
+            );
+        }
+        if let Some(reason) = self.vague.reason(text) {
+            out.flags.push(Flag::TooVague);
+            out.reasons.push(format!("{reason}; please say what the goods are, what they are made of and what they are for"));
+        }
+        let q = QueryTerms::new(text, &self.synonyms);
+        out.expansions = q.expansions.clone();
+        let nearest = self.examples.nearest(&q, NEAREST_EXAMPLES);
+        let legs = self.run_legs(text);
+        let fused = self.fusion.fuse(&legs);
+        if fused.is_empty() {
+            out.flags.push(Flag::NoMatch);
+            out.reasons
+                .push("no word of the description occurs in the tariff or its examples".into());
+            return out;
+        }
+        let probs = self.fusion.probabilities(&fused, self.corpus.docs.len());
+        let wanted = q.all();
+        for (&(pos, _), p) in fused.iter().zip(probs).take(limit) {
+            let doc = &self.corpus.docs[pos];
+            let mut explanation = explain(doc, &wanted);
+            explanation.examples = nearest
+                .iter()
+                .filter(|h| h.position == pos)
+                .take(3)
+                .map(|h| NearestExample {
+                    text: h.text.clone(),
+                    code: h.code.clone(),
+                    score: h.score,
+                })
+                .collect();
+            let legs = legs
+                .iter()
+                .filter_map(|(leg, hits)| {
+                    let rank = hits.iter().position(|(p, _)| *p == pos)?;
+                    Some(LegScore {
+                        leg: *leg,
+                        rank: rank + 1,
+                        score: hits[rank].1,
+                    })
+                })
+                .collect();
+            out.candidates.push(Candidate {
+                code: doc.code.clone(),
+                probability: p,
+                legs,
+                explanation,
+            });
+        }
+        if out
+            .candidates
+            .first()
+            .is_none_or(|c| c.probability < LOW_CONFIDENCE)
+        {
+            out.flags.push(Flag::LowConfidence);
+            out.reasons.push(format!(
+                "the best candidate's probability is under {LOW_CONFIDENCE}; answer a few questions or add detail"
+            ));
+        }
+        out
+    }
+
+    /// A typed code: that subheading, or the subheadings under a chapter or heading.
+    fn code_typed(&self, text: &str, limit: usize) -> Classification {
+        let digits: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+        let mut out = Classification {
+            flags: vec![Flag::CodeTyped],
+            reasons: vec!["the description is a code; showing that code".into()],
+            ..Classification::default()
+        };
+        let under: Vec<&HsCode> = self
+            .corpus
+            .docs
+            .iter()
+            .map(|d| &d.code)
+            .filter(|c| c.as_str().starts_with(&digits))
+            .collect();
+        if under.is_empty() || !matches!(digits.len(), 2 | 4 | 6) {
+            out.flags.push(Flag::NoMatch);
+            out.reasons.push(format!(
+                "{digits} is not a chapter, heading or subheading of HS 2022"
+            ));
+            return out;
+        }
+        let p = 1.0 / under.len() as f32;
+        out.candidates = under
+            .into_iter()
+            .take(limit)
+            .map(|code| Candidate {
+                code: code.clone(),
+                probability: p,
+                legs: Vec::new(),
+                explanation: Explanation::default(),
+            })
+            .collect();
+        if p < LOW_CONFIDENCE {
+            out.flags.push(Flag::LowConfidence);
+        }
+        out
+    }
+
+    /// Probability mass of each heading among `candidates`: the roll-up to 4 digits.
+    pub fn headings(candidates: &[(HsCode, f32)]) -> Vec<(HsCode, f32)> {
+        let mut out: Vec<(HsCode, f32)> = Vec::new();
+        for (code, p) in candidates {
+            let heading = code.parent().unwrap_or_else(|| code.clone());
+            debug_assert_eq!(heading.level(), Level::Heading);
+            match out.iter_mut().find(|(h, _)| *h == heading) {
+                Some(entry) => entry.1 += p,
+                None => out.push((heading, *p)),
+            }
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+}

@@ -1,0 +1,122 @@
+//! Dense legs: cosine similarity between the description's embedding and embeddings of the
+//! subheadings (heading and subheading text, and their most specific national line) and of the training examples.
+//! A subheading scores as its best-matching row.
+
+use corpus::{Corpus, Split};
+
+use crate::legs::{LEG_DEPTH, LegHits};
+
+/// National lines embedded per subheading, besides its path text: enough to catch how it is
+/// worded in practice without embedding every line of four tariffs.
+pub const NATIONAL_LINES_PER_SUBHEADING: usize = 1;
+
+/// What to embed, and which corpus position each row belongs to.
+pub struct DenseRows {
+    pub texts: Vec<String>,
+    pub owners: Vec<u32>,
+    /// Rows before this index describe subheadings; the rest are training examples.
+    pub nomenclature_rows: usize,
+}
+
+impl DenseRows {
+    pub fn from_corpus(corpus: &Corpus) -> DenseRows {
+        let mut texts = Vec::new();
+        let mut owners = Vec::new();
+        for (i, d) in corpus.docs.iter().enumerate() {
+            // Heading and subheading: the chapter adds length (cost) more than meaning.
+            let heading = d.context.last().map_or("", String::as_str);
+            texts.push(format!("{heading} › {}", d.text));
+            owners.push(i as u32);
+            let mut national: Vec<&String> = d.national.iter().collect();
+            // The most specific wordings first: longer lines say more.
+            national.sort_by_key(|t| std::cmp::Reverse(t.len()));
+            for n in national.into_iter().take(NATIONAL_LINES_PER_SUBHEADING) {
+                texts.push(format!("{} › {}", d.text, n));
+                owners.push(i as u32);
+            }
+        }
+        let nomenclature_rows = texts.len();
+        let position: std::collections::HashMap<&nomenclature::HsCode, u32> = corpus
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (&d.code, i as u32))
+            .collect();
+        for ex in corpus.labelled.split(Split::Train) {
+            if let Some(&p) = position.get(&ex.code) {
+                texts.push(ex.text.clone());
+                owners.push(p);
+            }
+        }
+        DenseRows {
+            texts,
+            owners,
+            nomenclature_rows,
+        }
+    }
+}
+
+/// The embedded rows, ready to score.
+pub struct Dense {
+    dim: usize,
+    matrix: Vec<f32>,
+    owners: Vec<u32>,
+    nomenclature_rows: usize,
+    positions: usize,
+}
+
+impl Dense {
+    /// `matrix` holds `rows.texts.len()` unit vectors of `dim` floats, row after row.
+    pub fn new(rows: &DenseRows, matrix: Vec<f32>, dim: usize, positions: usize) -> Dense {
+        assert_eq!(
+            matrix.len(),
+            rows.texts.len() * dim,
+            "one embedding per row"
+        );
+        Dense {
+            dim,
+            matrix,
+            owners: rows.owners.clone(),
+            nomenclature_rows: rows.nomenclature_rows,
+            positions,
+        }
+    }
+
+    /// (subheading leg, examples leg) for a unit query vector.
+    pub fn score(&self, query: &[f32]) -> (LegHits, LegHits) {
+        let mut best_nom = vec![f32::MIN; self.positions];
+        let mut best_ex = vec![f32::MIN; self.positions];
+        for (row, v) in self.matrix.chunks_exact(self.dim).enumerate() {
+            let s: f32 = v.iter().zip(query).map(|(a, b)| a * b).sum();
+            let best = if row < self.nomenclature_rows {
+                &mut best_nom
+            } else {
+                &mut best_ex
+            };
+            let owner = self.owners[row] as usize;
+            if s > best[owner] {
+                best[owner] = s;
+            }
+        }
+        (top(best_nom), top(best_ex))
+    }
+}
+
+fn top(best: Vec<f32>) -> LegHits {
+    let mut hits: Vec<(usize, f32)> = best
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| *s > 0.0)
+        .collect();
+    let depth = LEG_DEPTH.min(hits.len());
+    if depth == 0 {
+        return Vec::new();
+    }
+    hits.select_nth_unstable_by(depth - 1, |a, b| b.1.total_cmp(&a.1));
+    hits.truncate(depth);
+    hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Cosines crowd near their maximum; shift so the leg's scale starts at the depth-th hit
+    // and fusion's max-normalisation spreads them.
+    let floor = hits.last().map_or(0.0, |h| h.1) - 1e-3;
+    hits.into_iter().map(|(p, s)| (p, s - floor)).collect()
+}

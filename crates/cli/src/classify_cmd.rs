@@ -1,0 +1,248 @@
+//! `customs classify`, `customs check`, `customs train`, `customs corpus build`.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use classify::{Classifier, DeclarationCheck};
+use indicatif::{ProgressBar, ProgressStyle};
+use settings::StateDir;
+
+use crate::open::{self, Bars};
+use crate::{BadInput, NotFound};
+
+fn bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+pub fn classify_one(c: &Classifier, text: &str, limit: usize, json: bool) -> anyhow::Result<()> {
+    let r = c.classify(text, limit);
+    if json {
+        let out = serde_json::json!({
+            "flags": r.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            "reasons": r.reasons,
+            "candidates": r.candidates.iter().map(|c| serde_json::json!({
+                "code": c.code, "probability": c.probability,
+                "matched_words": c.explanation.matched_words,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    for reason in &r.reasons {
+        println!("note: {reason}");
+    }
+    let hs = c.nomenclature();
+    for cand in &r.candidates {
+        let desc = hs.get(&cand.code).map_or("", |n| n.description.as_str());
+        println!(
+            "{:<8} {:>5.1}%  {}",
+            cand.code.dotted(),
+            cand.probability * 100.0,
+            desc
+        );
+        if !cand.explanation.matched_words.is_empty() {
+            println!(
+                "{:>16} matched: {}",
+                "",
+                cand.explanation.matched_words.join(", ")
+            );
+        }
+        for ex in &cand.explanation.examples {
+            println!("{:>16} like: \"{}\" → {}", "", ex.text, ex.code.dotted());
+        }
+    }
+    if r.candidates.is_empty() {
+        return Err(NotFound("no candidate code".into()).into());
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct BatchLine {
+    id: serde_json::Value,
+    description: String,
+}
+
+/// Classifies a JSONL file. A bad line becomes an `error` line in the output (nothing is
+/// dropped) and makes the exit code 2.
+pub fn classify_batch(
+    c: &Classifier,
+    input: &Path,
+    output: &Path,
+    limit: usize,
+) -> anyhow::Result<()> {
+    let file = std::fs::File::open(input)
+        .map_err(|e| BadInput(format!("cannot read {}: {e}", input.display())))?;
+    let lines: Vec<String> = std::io::BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| BadInput(format!("{} is not UTF-8 text: {e}", input.display())))?;
+    let out =
+        std::fs::File::create(output).with_context(|| format!("creating {}", output.display()))?;
+    let mut out = BufWriter::new(out);
+    let bar = bar(lines.len() as u64, "classify");
+    let mut errors = 0;
+    for (n, line) in lines.iter().enumerate() {
+        bar.inc(1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row = match serde_json::from_str::<BatchLine>(line) {
+            Ok(row) if !row.description.trim().is_empty() => row,
+            Ok(row) => {
+                errors += 1;
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({"id": row.id, "line": n + 1, "error": "empty description"}),
+                )?;
+                out.write_all(b"\n")?;
+                continue;
+            }
+            Err(e) => {
+                errors += 1;
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({"line": n + 1, "error": format!("not a {{\"id\", \"description\"}} object: {e}")}),
+                )?;
+                out.write_all(b"\n")?;
+                continue;
+            }
+        };
+        let r = c.classify(&row.description, limit);
+        let candidates: Vec<_> = r
+            .candidates
+            .iter()
+            .map(|c| serde_json::json!({"code": c.code, "score": (c.probability * 1e4).round() / 1e4}))
+            .collect();
+        let flags: Vec<_> = r.flags.iter().map(|f| f.as_str()).collect();
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({"id": row.id, "candidates": candidates, "flags": flags}),
+        )?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    bar.finish();
+    eprintln!(
+        "classified {} lines into {} ({errors} bad)",
+        lines.len(),
+        output.display()
+    );
+    if errors > 0 {
+        return Err(BadInput(format!(
+            "{errors} input lines were not valid; see their error lines in the output"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct CheckRow {
+    #[serde(default)]
+    id: String,
+    description: String,
+    declared_code: String,
+}
+
+/// Checks a CSV of declaration lines (`description,declared_code`, optional `id`).
+pub fn check_file(c: &Classifier, input: &Path, output: Option<&Path>) -> anyhow::Result<()> {
+    let mut reader = csv::Reader::from_path(input)
+        .map_err(|e| BadInput(format!("cannot read {}: {e}", input.display())))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| BadInput(e.to_string()))?
+        .clone();
+    for needed in ["description", "declared_code"] {
+        if !headers.iter().any(|h| h == needed) {
+            return Err(BadInput(format!("{} has no column {needed:?}", input.display())).into());
+        }
+    }
+    let sink: Box<dyn Write> = match output {
+        Some(p) => Box::new(std::fs::File::create(p)?),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut w = csv::Writer::from_writer(sink);
+    w.write_record([
+        "id",
+        "declared_code",
+        "verdict",
+        "risk",
+        "declared_probability",
+        "likelier",
+        "reason",
+    ])?;
+    let (mut suspicious, mut invalid, mut total) = (0, 0, 0);
+    for (n, row) in reader.deserialize::<CheckRow>().enumerate() {
+        let row = row.map_err(|e| BadInput(format!("{} row {}: {e}", input.display(), n + 2)))?;
+        let outcome = c.check(&DeclarationCheck {
+            description: &row.description,
+            declared_code: &row.declared_code,
+        });
+        total += 1;
+        match outcome.verdict {
+            classify::Verdict::Suspicious => suspicious += 1,
+            classify::Verdict::InvalidCode => invalid += 1,
+            classify::Verdict::Consistent => {}
+        }
+        let likelier: Vec<String> = outcome
+            .likelier
+            .iter()
+            .map(|(c, p)| format!("{} ({:.0}%)", c.dotted(), p * 100.0))
+            .collect();
+        w.write_record([
+            row.id.as_str(),
+            row.declared_code.as_str(),
+            outcome.verdict.as_str(),
+            &format!("{:.2}", outcome.risk),
+            &format!("{:.3}", outcome.declared_probability),
+            &likelier.join("; "),
+            &outcome.reason,
+        ])?;
+    }
+    w.flush()?;
+    eprintln!("{total} lines: {suspicious} suspicious, {invalid} with invalid codes");
+    Ok(())
+}
+
+pub fn corpus_build(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
+    let hs = engine::nomenclature(data_dir)?;
+    let bars = Bars::new();
+    let corpus = engine::corpus(data_dir, &hs, state, true, &|s, d, t| bars.report(s, d, t))?;
+    bars.finish();
+    println!("{}", serde_json::to_string_pretty(&corpus.manifest)?);
+    Ok(())
+}
+
+/// Rebuilds what is stale and re-tunes the fusion on the development split.
+pub fn train(paths: &engine::Paths<'_>) -> anyhow::Result<()> {
+    let hs = engine::nomenclature(paths.data_dir)?;
+    let bars = Bars::new();
+    let report = |s: &str, d, t| bars.report(s, d, t);
+    let corpus = engine::corpus(paths.data_dir, &hs, paths.state, false, &report)?;
+    if corpus.manifest.trained_on_corpus_only {
+        eprintln!(
+            "no labelled data found: the legs use the corpus alone and the fusion keeps its untuned defaults"
+        );
+    }
+    let semantic = match paths.models {
+        Some(m) => engine::semantic(&corpus, m, paths.state, &report)?,
+        None => None,
+    };
+    let c = engine::classifier(hs, corpus, semantic, paths.state, true, &report)?;
+    bars.finish();
+    println!("{}", serde_json::to_string_pretty(c.fusion())?);
+    Ok(())
+}
+
+pub fn open_classifier(paths: &engine::Paths<'_>) -> anyhow::Result<std::sync::Arc<Classifier>> {
+    Ok(open::engine(paths)?.classifier)
+}

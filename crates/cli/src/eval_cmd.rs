@@ -1,0 +1,90 @@
+//! `customs eval --cases FILE`: each leg alone and fused, JSON and HTML reports.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use classify::{Classifier, LegName};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::BadInput;
+
+const DEPTH: usize = 10;
+
+pub fn run(c: &Classifier, cases_path: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    let (cases, sha) = eval::read_cases(cases_path).map_err(|e| BadInput(e.to_string()))?;
+    let legs = c.legs();
+    let bar = ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("evaluate");
+    let mut fused = Vec::with_capacity(cases.len());
+    let mut alone: Vec<Vec<eval::Ranked>> = vec![Vec::with_capacity(cases.len()); legs.len()];
+    let mut latencies = Vec::with_capacity(cases.len());
+    for case in &cases {
+        // Timed as a user sees it: all legs and the fusion.
+        let t = Instant::now();
+        let run = c.run_legs(&case.description);
+        fused.push(c.rank_from_legs(run.clone(), DEPTH, None));
+        latencies.push(t.elapsed());
+        for (i, &leg) in legs.iter().enumerate() {
+            alone[i].push(c.rank_from_legs(run.clone(), DEPTH, Some(leg)));
+        }
+        bar.inc(1);
+    }
+    let mut systems = vec![("fused".to_string(), fused)];
+    for (leg, ranked) in legs.iter().zip(alone) {
+        systems.push((leg_label(*leg), ranked));
+    }
+    bar.finish_and_clear();
+    let about = serde_json::json!({
+        "cases_file": cases_path.display().to_string(),
+        "corpus_version": c.corpus().manifest.version,
+        "fusion": c.fusion(),
+    });
+    let report = eval::evaluate(&cases, &sha, &systems, &latencies, about);
+    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let json_path = out_dir.join("report.json");
+    std::fs::write(&json_path, serde_json::to_vec_pretty(&report)?)?;
+    let html_path = out_dir.join("report.html");
+    eval::write_html(&report, &html_path)?;
+    println!(
+        "{:<10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "system", "top1@6", "top5@6", "top10@6", "top1@4", "top1@2", "MRR@6"
+    );
+    for s in &report.systems {
+        let a = |k: &str| s.accuracy[k];
+        println!(
+            "{:<10} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+            s.name,
+            a("top1@6"),
+            a("top5@6"),
+            a("top10@6"),
+            a("top1@4"),
+            a("top1@2"),
+            s.mrr10_at_6
+        );
+    }
+    if let Some(l) = &report.latency {
+        println!(
+            "latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+            l.p50_ms, l.p95_ms, l.p99_ms
+        );
+    }
+    if let Some(cal) = &report.calibration {
+        println!("expected calibration error {:.3}", cal.ece);
+    }
+    eprintln!(
+        "reports: {} and {}",
+        json_path.display(),
+        html_path.display()
+    );
+    Ok(())
+}
+
+fn leg_label(leg: LegName) -> String {
+    format!("{} only", leg.as_str())
+}

@@ -1,0 +1,200 @@
+//! Start-up composition. Each derived artifact (search index, corpus, tuned fusion) is reused
+//! when it was built from exactly the current inputs and rebuilt otherwise, so `make run` on a
+//! fresh machine and a restart after new data both just work.
+//!
+//! Architecture invariant: the only crate that decides *when* to rebuild; the domain crates
+//! only know *how*.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use classify::dense::{Dense, DenseRows};
+use classify::{Classifier, Fusion, Semantic};
+use corpus::Corpus;
+use nomenclature::Nomenclature;
+use search::SearchIndex;
+use settings::StateDir;
+
+mod embeddings;
+
+/// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "tuning".
+pub type Progress<'a> = &'a dyn Fn(&str, u64, u64);
+
+pub struct Engine {
+    pub nomenclature: Arc<Nomenclature>,
+    pub search: Arc<SearchIndex>,
+    pub classifier: Arc<Classifier>,
+}
+
+pub fn nomenclature(data_dir: &Path) -> anyhow::Result<Arc<Nomenclature>> {
+    let hs = nomenclature::load_dir(data_dir).with_context(|| {
+        format!(
+            "loading the HS nomenclature from {} (set --data-dir or CUSTOMS_DATA_DIR, or run scripts/fetch-data)",
+            data_dir.display()
+        )
+    })?;
+    Ok(Arc::new(hs))
+}
+
+pub fn search_index(
+    hs: Arc<Nomenclature>,
+    state: &StateDir,
+    force: bool,
+    progress: Progress<'_>,
+) -> anyhow::Result<SearchIndex> {
+    let dir = state.search_index();
+    let report = |done, total| progress("index", done, total);
+    let index = if force {
+        SearchIndex::build(&dir, hs, &report)
+    } else {
+        SearchIndex::open_or_build(&dir, hs, &report)
+    };
+    index.with_context(|| format!("opening the search index in {}", dir.display()))
+}
+
+fn corpus_dir(state: &StateDir) -> PathBuf {
+    state.0.join("corpus")
+}
+
+fn fusion_file(state: &StateDir) -> PathBuf {
+    state.0.join("models").join("fusion.json")
+}
+
+/// The corpus artifact in the state dir, rebuilt when the nomenclature or any input changed.
+pub fn corpus(
+    data_dir: &Path,
+    hs: &Nomenclature,
+    state: &StateDir,
+    force: bool,
+    progress: Progress<'_>,
+) -> anyhow::Result<Arc<Corpus>> {
+    let dir = corpus_dir(state);
+    if !force
+        && let Ok(stored) = corpus::read_artifact(&dir)
+        && stored.manifest.nomenclature_digest == hs.digest()
+        && stored.manifest.inputs == corpus::current_inputs(data_dir)?
+    {
+        return Ok(Arc::new(stored));
+    }
+    let built = Corpus::build(
+        data_dir,
+        hs,
+        &text::Synonyms::builtin(),
+        &|done, total, _| progress("corpus", done, total),
+    )
+    .context("building the corpus")?;
+    let manifest = corpus::write_artifact(&built, &dir)
+        .with_context(|| format!("writing the corpus to {}", dir.display()))?;
+    tracing::info!(version = %manifest.version, subheadings = manifest.subheadings, "corpus built");
+    // Read back, so the in-memory corpus carries the written version.
+    Ok(Arc::new(corpus::read_artifact(&dir)?))
+}
+
+/// The encoder and the embedded corpus, or `None` (with a warning) when the model files are
+/// not there. Embeddings are cached per corpus version and model in the state dir.
+pub fn semantic(
+    corpus: &Corpus,
+    models: &Path,
+    state: &StateDir,
+    progress: Progress<'_>,
+) -> anyhow::Result<Option<Semantic>> {
+    let dir = encoder::Encoder::default_dir(models);
+    let encoder = match encoder::Encoder::load(&dir) {
+        Ok(e) => Arc::new(e),
+        Err(e) => {
+            tracing::warn!("dense legs off: {e}");
+            return Ok(None);
+        }
+    };
+    let rows = DenseRows::from_corpus(corpus);
+    let cache = state.0.join("embeddings").join(format!(
+        "{}-{}-{}.f32",
+        encoder::MODEL_NAME,
+        corpus.manifest.version,
+        rows.texts.len()
+    ));
+    let dim = encoder.dim();
+    let matrix = match embeddings::read(&cache, dim, rows.texts.len()) {
+        Some(m) => m,
+        None => {
+            let m =
+                embeddings::compute(&encoder, &rows.texts, &|d, t| progress("embedding", d, t))?;
+            embeddings::write(&cache, dim, rows.texts.len(), &m)?;
+            m
+        }
+    };
+    let dense = Dense::new(&rows, matrix, dim, corpus.docs.len());
+    Ok(Some(Semantic { encoder, dense }))
+}
+
+/// The classifier over `corpus`, with the fusion tuned for this corpus version and these legs
+/// (tuned now and saved if the stored one does not fit, or `retune`).
+pub fn classifier(
+    hs: Arc<Nomenclature>,
+    corpus: Arc<Corpus>,
+    semantic: Option<Semantic>,
+    state: &StateDir,
+    retune: bool,
+    progress: Progress<'_>,
+) -> anyhow::Result<Classifier> {
+    let path = fusion_file(state);
+    let version = corpus.manifest.version.clone();
+    let with_dense = semantic.is_some();
+    let stored: Option<Fusion> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|f: &Fusion| {
+            f.tuning
+                .as_ref()
+                .is_some_and(|t| t.corpus_version == version)
+        })
+        .filter(|f: &Fusion| f.weights.contains_key(&classify::LegName::Dense) == with_dense);
+    let fresh = retune || stored.is_none();
+    let stored = if retune { None } else { stored };
+    let mut classifier = Classifier::new(corpus, hs, stored, semantic)?;
+    if fresh {
+        progress("tuning", 0, 1);
+        classifier.tune();
+        progress("tuning", 1, 1);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, serde_json::to_vec_pretty(classifier.fusion())?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(classifier)
+}
+
+/// Where things are read from and written to.
+pub struct Paths<'a> {
+    pub data_dir: &'a Path,
+    pub state: &'a StateDir,
+    /// Root of the model files; `None` runs without the dense legs.
+    pub models: Option<&'a Path>,
+}
+
+/// Everything the service needs, reusing what is up to date.
+pub fn open(paths: &Paths<'_>, progress: Progress<'_>) -> anyhow::Result<Engine> {
+    let (data_dir, state) = (paths.data_dir, paths.state);
+    let hs = nomenclature(data_dir)?;
+    let search = Arc::new(search_index(hs.clone(), state, false, progress)?);
+    let corpus = corpus(data_dir, &hs, state, false, progress)?;
+    let semantic = match paths.models {
+        Some(models) => semantic(&corpus, models, state, progress)?,
+        None => None,
+    };
+    let classifier = Arc::new(classifier(
+        hs.clone(),
+        corpus,
+        semantic,
+        state,
+        false,
+        progress,
+    )?);
+    Ok(Engine {
+        nomenclature: hs,
+        search,
+        classifier,
+    })
+}
