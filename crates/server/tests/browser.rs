@@ -97,6 +97,22 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+async fn click_link(client: &Client, text: &str) {
+    let link = client.find(Locator::LinkText(text)).await;
+    link.unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn click_css(client: &Client, css: &str) {
+    let el = client.find(Locator::Css(css)).await;
+    el.unwrap_or_else(|e| panic!("nothing matches {css:?}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn h1(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
@@ -119,12 +135,7 @@ async fn search_open_a_result_and_browse_up_the_breadcrumb() {
     c.goto(&server.url("/")).await.unwrap();
     let input = c.find(Locator::Css("input#q")).await.unwrap();
     input.send_keys("laptop").await.unwrap();
-    c.find(Locator::Css("form.search button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&c, "form.search button").await;
     let first = c
         .wait()
         .for_element(Locator::Css("ol.results li a.code"))
@@ -153,42 +164,22 @@ async fn search_open_a_result_and_browse_up_the_breadcrumb() {
         ("Chapter 84", "/codes/84", "84"),
         ("Section XVI", "/sections/XVI", "Section XVI"),
     ] {
-        c.find(Locator::LinkText(link))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click_link(&c, link).await;
         c.wait().for_url(url(&server, expected_path)).await.unwrap();
         assert!(h1(&c).await.starts_with(title_start), "{expected_path}");
     }
-    c.find(Locator::LinkText("Home"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&c, "Home").await;
     c.wait().for_url(url(&server, "/")).await.unwrap();
 
     // Classify in the person's own words: suggestions come grouped by heading.
-    c.find(Locator::LinkText("Classify goods"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&c, "Classify goods").await;
     let area = c
         .wait()
         .for_element(Locator::Css("textarea#d"))
         .await
         .unwrap();
     area.send_keys("laptop computer").await.unwrap();
-    c.find(Locator::Css("form.classify button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&c, "form.classify button").await;
     let group = c
         .wait()
         .for_element(Locator::Css("section.heading-group"))
@@ -205,21 +196,11 @@ async fn search_open_a_result_and_browse_up_the_breadcrumb() {
     }
     assert!(found.contains(&"8471.30".to_string()), "{found:?}");
     screenshot(&c, "classify").await;
-    c.find(Locator::LinkText("Smart Customs Tariff"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&c, "Smart Customs Tariff").await;
     c.wait().for_url(url(&server, "/")).await.unwrap();
 
     // The language switch turns the whole UI to Traditional Chinese and is remembered.
-    c.find(Locator::LinkText("繁體中文"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&c, "繁體中文").await;
     c.wait()
         .for_element(Locator::Css("html[lang='zh-TW']"))
         .await
