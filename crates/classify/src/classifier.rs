@@ -7,7 +7,7 @@ use search::weighted::QueryTerms;
 use crate::dense::Dense;
 use crate::explain::{NearestExample, explain};
 use crate::fusion::{DevRun, Fusion, LegName};
-use crate::legs::{Examples, LegHits, Lexical};
+use crate::legs::{ExampleHit, Examples, LEG_DEPTH, LegHits, Lexical, best_per_subheading};
 use crate::{ClassifyError, Explanation, VagueDetector};
 
 /// Below this top probability the answer is flagged low-confidence.
@@ -146,9 +146,20 @@ impl Classifier {
     /// Every leg's raw hits for `text`.
     pub fn run_legs(&self, text: &str) -> Vec<(LegName, LegHits)> {
         let q = QueryTerms::new(text, &self.synonyms);
+        let nearest = self.examples.nearest(&q, LEG_DEPTH);
+        self.run_legs_with(text, &q, &nearest)
+    }
+
+    /// The legs for a query already analysed, with its nearest examples already found.
+    fn run_legs_with(
+        &self,
+        text: &str,
+        q: &QueryTerms,
+        nearest: &[ExampleHit],
+    ) -> Vec<(LegName, LegHits)> {
         let mut legs = vec![
-            (LegName::Lexical, self.lexical.score(&q)),
-            (LegName::Examples, self.examples.score(&q)),
+            (LegName::Lexical, self.lexical.score(q)),
+            (LegName::Examples, best_per_subheading(nearest)),
         ];
         if let Some(s) = &self.semantic {
             let embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
@@ -239,8 +250,8 @@ impl Classifier {
         }
         let q = QueryTerms::new(text, &self.synonyms);
         out.expansions = q.expansions.clone();
-        let nearest = self.examples.nearest(&q, NEAREST_EXAMPLES);
-        let legs = self.run_legs(text);
+        let nearest = self.examples.nearest(&q, LEG_DEPTH);
+        let legs = self.run_legs_with(text, &q, &nearest);
         let fused = self.fusion.fuse(&legs);
         if fused.is_empty() {
             out.flags.push(Flag::NoMatch);
@@ -255,6 +266,7 @@ impl Classifier {
             let mut explanation = explain(doc, &wanted);
             explanation.examples = nearest
                 .iter()
+                .take(NEAREST_EXAMPLES)
                 .filter(|h| h.position == pos)
                 .take(3)
                 .map(|h| NearestExample {

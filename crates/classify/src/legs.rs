@@ -191,12 +191,17 @@ impl Examples {
 
     /// Subheadings scored by their best example among the nearest.
     pub fn score(&self, q: &QueryTerms) -> LegHits {
-        let mut best: Vec<(usize, f32)> = Vec::new();
-        for hit in self.nearest(q, LEG_DEPTH) {
-            if !best.iter().any(|(p, _)| *p == hit.position) {
-                best.push((hit.position, hit.score));
-            }
-        }
-        best
+        best_per_subheading(&self.nearest(q, LEG_DEPTH))
     }
+}
+
+/// The leg's hits from the nearest examples: each subheading at its best example's score.
+pub fn best_per_subheading(nearest: &[ExampleHit]) -> LegHits {
+    let mut best: Vec<(usize, f32)> = Vec::new();
+    for hit in nearest {
+        if !best.iter().any(|(p, _)| *p == hit.position) {
+            best.push((hit.position, hit.score));
+        }
+    }
+    best
 }

@@ -35,10 +35,7 @@ pub enum CorpusError {
 /// [`Corpus::build`] records them: compare with a manifest's `inputs` to see if it is stale.
 pub fn current_inputs(data_dir: &std::path::Path) -> Result<Vec<(String, String)>, CorpusError> {
     use sha2::{Digest, Sha256};
-    let mut paths: Vec<String> = national::SOURCE_PATHS
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let mut paths: Vec<String> = national::source_paths().map(|p| p.to_string()).collect();
     paths.extend(
         labelled::TRAINING_SETS
             .iter()

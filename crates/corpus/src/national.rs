@@ -50,12 +50,10 @@ const SOURCES: &[Source] = &[
     },
 ];
 
-pub(crate) const SOURCE_PATHS: [&str; 4] = [
-    SOURCES[0].path,
-    SOURCES[1].path,
-    SOURCES[2].path,
-    SOURCES[3].path,
-];
+/// The files [`load_national_lines`] reads, in its order.
+pub(crate) fn source_paths() -> impl Iterator<Item = &'static str> {
+    SOURCES.iter().map(|s| s.path)
+}
 
 /// All national lines found under `data_dir/tariffs`, and (path, sha256) of each file read.
 /// A missing file is skipped; a malformed one is an error.
