@@ -175,6 +175,14 @@ impl Classifier {
         self.rank_from_legs(self.run_legs(text), limit, None)
     }
 
+    /// The probability of every subheading, indexed like `corpus().docs`: what question
+    /// selection works from. Uniform when nothing matches.
+    pub fn posterior(&self, text: &str) -> Vec<f64> {
+        let fused = self.fusion.fuse(&self.run_legs(text));
+        self.fusion
+            .dense_probabilities(&fused, self.corpus.docs.len())
+    }
+
     /// Ranks from legs already run: fused, or one leg alone (`only`), as evaluation needs.
     pub fn rank_from_legs(
         &self,

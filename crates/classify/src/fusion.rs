@@ -84,6 +84,17 @@ impl Fusion {
         softmax_with_rest(fused, self.temperature, universe).0
     }
 
+    /// A probability for every corpus position: the fused ones their own, the unseen ones an
+    /// equal share of the rest. Sums to one.
+    pub fn dense_probabilities(&self, fused: &[(usize, f32)], universe: usize) -> Vec<f64> {
+        let (probs, rest) = softmax_with_rest(fused, self.temperature, universe);
+        let mut dense = vec![rest as f64; universe];
+        for (&(pos, _), p) in fused.iter().zip(probs) {
+            dense[pos] = p as f64;
+        }
+        dense
+    }
+
     /// Tunes weights (MRR@10, by coordinate ascent over a grid) and then the temperature
     /// (NLL) on development runs.
     pub fn tune(

@@ -11,12 +11,23 @@ pub fn serve(paths: &engine::Paths<'_>, bind: &str, profile: &str) -> anyhow::Re
     let profile = Profile::parse(profile)
         .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
     let engine = open::engine(paths)?;
+    let key = engine::guide_key(
+        paths.state,
+        std::env::var("CUSTOMS_GUIDE_KEY").ok().as_deref(),
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
+    let guide = std::sync::Arc::new(guide::Guide::new(
+        engine.classifier.clone(),
+        guide::Settings::default(),
+    ));
     let app = server::AppState::new(
         engine.search,
         engine.classifier,
+        guide,
         profile,
         paths.data_dir.to_path_buf(),
-    );
+    )
+    .with_guide_key(server::guide_token::TokenKey::new(key));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)

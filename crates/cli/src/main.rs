@@ -6,6 +6,7 @@ mod bench;
 mod classify_cmd;
 mod commands;
 mod eval_cmd;
+mod guide_cmd;
 mod open;
 
 use std::path::PathBuf;
@@ -101,6 +102,27 @@ enum Command {
         cases: Option<PathBuf>,
         #[arg(long, default_value = "reports/eval")]
         out: PathBuf,
+        /// Run the guided dialogue with a simulated user who answers from the gold code.
+        #[arg(long)]
+        guided: bool,
+        /// Guided: end when one subheading reaches this probability.
+        #[arg(long, default_value_t = 0.9)]
+        threshold: f64,
+        /// Guided: ask at most this many questions.
+        #[arg(long, default_value_t = 8)]
+        max_questions: usize,
+        /// Guided: flatten the classifier's probabilities by this power before asking.
+        #[arg(long)]
+        prior_power: Option<f64>,
+    },
+    /// Find the code step by step: a question at a time, in the terminal.
+    Guide {
+        /// What the goods are, in your own words (optional).
+        text: Vec<String>,
+        #[arg(long, default_value_t = 0.9)]
+        threshold: f64,
+        #[arg(long, default_value_t = 8)]
+        max_questions: usize,
     },
     /// Measure index build time and search latency; writes a JSON report.
     Bench {
@@ -180,10 +202,41 @@ fn main() -> ExitCode {
             action: CorpusAction::Build,
         } => classify_cmd::corpus_build(&data_dir, &state),
         Command::Train => classify_cmd::train(&paths),
-        Command::Eval { cases, out } => {
+        Command::Eval {
+            cases,
+            out,
+            guided: false,
+            ..
+        } => {
             let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-test.jsonl"));
             classify_cmd::open_classifier(&paths).and_then(|c| eval_cmd::run(&c, &cases, &out))
         }
+        Command::Eval {
+            cases,
+            out,
+            guided: true,
+            threshold,
+            max_questions,
+            prior_power,
+        } => {
+            let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-dev.jsonl"));
+            guide_cmd::settings(threshold, max_questions).and_then(|mut s| {
+                if let Some(power) = prior_power {
+                    s.prior_power = power;
+                }
+                classify_cmd::open_classifier(&paths)
+                    .and_then(|c| guide_cmd::evaluate(c, s, &cases, &out))
+            })
+        }
+        Command::Guide {
+            text,
+            threshold,
+            max_questions,
+        } => guide_cmd::settings(threshold, max_questions).and_then(|s| {
+            classify_cmd::open_classifier(&paths)
+                .map(|c| guide::Guide::new(c, s))
+                .and_then(|g| guide_cmd::interactive(&g, &text.join(" ")))
+        }),
         Command::Bench { queries, out } => bench::run(&data_dir, &state, queries, &out),
     };
     match result {

@@ -198,3 +198,45 @@ pub fn open(paths: &Paths<'_>, progress: Progress<'_>) -> anyhow::Result<Engine>
         classifier,
     })
 }
+
+/// The key that signs guided-dialogue sessions. `configured` (64 hex digits, from
+/// CUSTOMS_GUIDE_KEY) is what instances behind one load balancer share; without it the key is
+/// made once and kept in the state dir, so links survive a restart.
+pub fn guide_key(state: &StateDir, configured: Option<&str>) -> anyhow::Result<[u8; 32]> {
+    let parse =
+        |hex_text: &str| -> Option<[u8; 32]> { hex::decode(hex_text.trim()).ok()?.try_into().ok() };
+    if let Some(text) = configured {
+        return parse(text)
+            .ok_or_else(|| anyhow::anyhow!("CUSTOMS_GUIDE_KEY must be 64 hexadecimal digits"));
+    }
+    let path = state.0.join("guide-key");
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && let Some(key) = parse(&text)
+    {
+        return Ok(key);
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    std::fs::create_dir_all(&state.0)?;
+    write_private(&path, hex::encode(key).as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}

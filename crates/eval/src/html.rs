@@ -5,7 +5,7 @@ use maud::{DOCTYPE, PreEscaped, html};
 use crate::metrics::{DIGITS, KS};
 use crate::{Report, svg};
 
-const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#0b0c0c}table{border-collapse:collapse;margin:8px 0 20px;display:block;overflow-x:auto}td,th{border-bottom:1px solid #b1b4b6;padding:4px 10px;text-align:right}th:first-child,td:first-child{text-align:left}code{background:#f3f2f1;padding:0 3px}.muted{color:#505a5f}";
+pub(crate) const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#0b0c0c}table{border-collapse:collapse;margin:8px 0 20px;display:block;overflow-x:auto}td,th{border-bottom:1px solid #b1b4b6;padding:4px 10px;text-align:right}th:first-child,td:first-child{text-align:left}code{background:#f3f2f1;padding:0 3px}.muted{color:#505a5f}";
 
 /// Writes the report as a self-contained HTML page with inline SVG charts.
 pub fn write_html(report: &Report, path: &Path) -> std::io::Result<()> {

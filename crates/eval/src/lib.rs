@@ -4,11 +4,13 @@
 //! carries the sha256 of the gold set, so figures are never compared across different sets.
 
 mod cases;
+mod guided;
 mod html;
 mod metrics;
 mod svg;
 
 pub use cases::{Case, CasesError, read_cases};
+pub use guided::{GuidedReport, GuidedRun, write_guided_html};
 pub use html::write_html;
 pub use metrics::{Calibration, Confusion, Latency, Report, SystemMetrics, evaluate};
 

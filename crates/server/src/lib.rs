@@ -5,6 +5,7 @@
 //! answers into responses; no domain rule lives here.
 
 mod api;
+pub mod guide_token;
 mod internal;
 pub mod limits;
 mod metrics;
@@ -34,24 +35,38 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub started: Instant,
     pub data_dir: PathBuf,
+    pub guide: Arc<guide::Guide>,
+    /// Signs guided-dialogue sessions; instances behind one load balancer share it.
+    pub guide_key: guide_token::TokenKey,
 }
 
 impl AppState {
     pub fn new(
         index: Arc<SearchIndex>,
         classifier: Arc<classify::Classifier>,
+        guide: Arc<guide::Guide>,
         profile: Profile,
         data_dir: PathBuf,
     ) -> AppState {
         let metrics = Arc::new(Metrics::new(index.documents()));
         AppState {
             index,
+            guide,
+            guide_key: guide_token::TokenKey::random(),
             classifier,
             profile,
             metrics,
             started: Instant::now(),
             data_dir,
         }
+    }
+}
+
+impl AppState {
+    /// Signs sessions with a configured key instead of a fresh random one.
+    pub fn with_guide_key(mut self, key: guide_token::TokenKey) -> AppState {
+        self.guide_key = key;
+        self
     }
 }
 

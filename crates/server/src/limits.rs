@@ -17,7 +17,7 @@ use crate::problem::{Problem, problem_for_bare_errors};
 /// Longest search text accepted (bytes); longer gets 414.
 pub const MAX_QUERY_BYTES: usize = 512;
 /// Longest request target accepted (path and query, bytes); longer gets 414.
-pub const MAX_URI_BYTES: usize = 4096;
+pub const MAX_URI_BYTES: usize = 8192;
 /// Largest request body accepted; larger gets 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most results one request may ask for.
@@ -25,6 +25,13 @@ pub const MAX_RESULTS: usize = 100;
 pub const DEFAULT_RESULTS: usize = 10;
 /// Longest goods description accepted, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Longest description a guided dialogue starts from: the session token carries it in the
+/// URL, which must stay under `MAX_URI_BYTES`.
+pub const MAX_GUIDE_DESCRIPTION_CHARS: usize = 1000;
+/// Longest free-text answer in a guided dialogue.
+pub const MAX_ANSWER_TEXT_CHARS: usize = 300;
+/// Most answers one guided dialogue carries.
+pub const MAX_GUIDE_ANSWERS: usize = 16;
 /// Most declaration lines one check request may carry.
 pub const MAX_CHECK_LINES: usize = 1000;
 /// A request still running after this gets 408.

@@ -218,3 +218,72 @@ async fn search_open_a_result_and_browse_up_the_breadcrumb() {
 fn url(server: &common::TestServer, path: &str) -> url::Url {
     url::Url::parse(&server.url(path)).unwrap()
 }
+
+/// The guided wizard with JavaScript: each answer swaps in the next step without a full page
+/// load, the address follows, and the dialogue ends on the code with its reasons.
+#[tokio::test]
+async fn guided_wizard_answers_without_reloading() {
+    let Some(driver) = start_driver().await else {
+        eprintln!("skipped: CUSTOMS_SKIP_BROWSER is set and chromedriver is missing");
+        return;
+    };
+    let server = common::start(Profile::Public).await;
+    let c = browser(&driver).await;
+    c.goto(&server.url("/")).await.unwrap();
+    click_link(&c, "Step by step").await;
+    let area = c
+        .wait()
+        .for_element(Locator::Css("textarea#d"))
+        .await
+        .unwrap();
+    area.send_keys("dried fruit").await.unwrap();
+    click_css(&c, "form.classify button").await;
+    c.wait()
+        .for_element(Locator::Css("form.choices button"))
+        .await
+        .unwrap();
+    screenshot(&c, "guide-question").await;
+    // A marker that only survives if the page is never reloaded.
+    c.execute("window.stillHere = true;", vec![]).await.unwrap();
+    let gold = "081310";
+    for round in 0..6 {
+        if c.find(Locator::Css("#result")).await.is_ok() {
+            break;
+        }
+        let before = c.current_url().await.unwrap();
+        let mut target = None;
+        for b in c.find_all(Locator::Css("form.choices button")).await.unwrap() {
+            let id = b.attr("value").await.unwrap().unwrap_or_default();
+            let prefix_of_gold = !id.is_empty() && id.chars().all(|ch| ch.is_ascii_digit()) && gold.starts_with(&id);
+            if prefix_of_gold || (target.is_none() && id == "none") {
+                let keep = prefix_of_gold;
+                target = Some(b);
+                if keep {
+                    break;
+                }
+            }
+        }
+        target
+            .unwrap_or_else(|| panic!("no choice leads to {gold} in round {round}"))
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..100 {
+            if c.current_url().await.unwrap() != before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_ne!(c.current_url().await.unwrap(), before, "the address follows the step");
+    }
+    let result = c
+        .wait()
+        .for_element(Locator::Css("#result"))
+        .await
+        .unwrap();
+    assert!(result.text().await.unwrap().contains("0813.10"));
+    let kept = c.execute("return window.stillHere === true;", vec![]).await.unwrap();
+    assert_eq!(kept, serde_json::Value::Bool(true), "no full reload");
+    screenshot(&c, "guide-result").await;
+    c.close().await.unwrap();
+}

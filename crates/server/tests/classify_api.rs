@@ -1,10 +1,12 @@
 mod common;
+#[path = "flows/guide.rs"]
+mod guide;
 
 use common::start;
 use serde_json::json;
 use settings::Profile;
 
-async fn post(
+pub(crate) async fn post(
     s: &common::TestServer,
     path: &str,
     body: serde_json::Value,

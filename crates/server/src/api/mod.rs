@@ -2,6 +2,7 @@
 
 pub(crate) mod classify;
 mod dto;
+pub(crate) mod guide;
 mod openapi;
 
 use axum::extract::rejection::QueryRejection;
@@ -27,6 +28,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/declarations/check",
             axum::routing::post(classify::check),
+        )
+        .route("/api/v1/guide", axum::routing::post(guide::start))
+        .route("/api/v1/guide/{session}", get(guide::show))
+        .route(
+            "/api/v1/guide/{session}/answer",
+            axum::routing::post(guide::answer),
+        )
+        .route(
+            "/api/v1/guide/{session}/back",
+            axum::routing::post(guide::back),
         )
         .route("/api/v1/openapi.json", get(openapi::document))
 }

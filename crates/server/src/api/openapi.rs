@@ -8,12 +8,14 @@ use super::*;
     info(
         title = "Smart Customs API",
         version = "1",
-        description = "HS 2022 nomenclature browse and search, tariff classification and declaration checks. Errors are application/problem+json (RFC 9457)."
+        description = "HS 2022 nomenclature browse and search, tariff classification, guided classification (questions and answers) and declaration checks. Errors are application/problem+json (RFC 9457)."
     ),
-    paths(sections, nomenclature_code, search, classify::classify, classify::check),
+    paths(sections, nomenclature_code, search, classify::classify, classify::check,
+        guide::start, guide::show, guide::answer, guide::back),
     components(schemas(Problem, CodeRef, SectionRef, SectionEntry, SectionsResponse, CodeDetail, Highlight, SearchHit, Expansion, SearchResponse,
         classify::ClassifyRequest, classify::ClassifyResponse, classify::ClassifyCandidate, classify::HeadingGroup, classify::Explanation, classify::Evidence, classify::NearExample, classify::LegRank,
-        classify::CheckRequest, classify::DeclarationLine, classify::CheckResponse, classify::CheckedLine, classify::CheckSummary, classify::Likelier)),
+        classify::CheckRequest, classify::DeclarationLine, classify::CheckResponse, classify::CheckedLine, classify::CheckSummary, classify::Likelier,
+        guide::StartRequest, guide::AnswerRequest, guide::GuideResponse, guide::GuideQuestion, guide::GuideChoice, guide::GuideCandidate, guide::KnownFact, guide::GivenAnswer, guide::GuideOutcome, guide::Justification, guide::MatchedText, guide::RuledOutCode, guide::GuideLinks)),
     tags(
         (name = "nomenclature", description = "The HS tree"),
         (name = "search", description = "Full-text and code search"),

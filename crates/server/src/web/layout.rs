@@ -75,6 +75,7 @@ pub fn page(ctx: &PageCtx, status: StatusCode, title: &str, body: Markup) -> Res
                     div.wrap {
                         a.brand href="/" { (t.site_name) }
                         a.nav href="/classify" { (t.classify_nav) }
+                        a.nav href="/guide" { (t.guide_nav) }
                         nav.lang aria-label=(t.language) {
                             @for (lang, label) in [(Lang::En, "English"), (Lang::ZhTw, "繁體中文")] {
                                 @if lang == ctx.lang {

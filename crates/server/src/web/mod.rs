@@ -1,6 +1,7 @@
 //! Server-rendered pages: home, search, sections and codes. They work without JavaScript.
 
 mod classify_page;
+mod guide_page;
 mod i18n;
 mod layout;
 
@@ -26,6 +27,19 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/search", get(search))
         .route("/classify", get(classify_page::classify_page))
+        .route(
+            "/guide",
+            get(guide_page::start_page).post(guide_page::start),
+        )
+        .route("/guide/{session}", get(guide_page::show))
+        .route(
+            "/guide/{session}/answer",
+            axum::routing::post(guide_page::answer),
+        )
+        .route(
+            "/guide/{session}/back",
+            axum::routing::post(guide_page::back),
+        )
         .route("/sections/{number}", get(section))
         .route("/codes/{code}", get(code))
         .route("/assets/style.css", get(style))
@@ -80,7 +94,7 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> Response {
         h1 { (t.site_name) }
         p.lead { (t.tagline) }
         (search_form(&ctx, ""))
-        p { a.cta href="/classify" { (t.classify_nav) " →" } }
+        p { a.cta href="/classify" { (t.classify_nav) " →" } " " a.cta href="/guide" { (t.guide_nav) " →" } }
         h2 { (t.browse_sections) }
         ol.sections {
             @for s in hs.sections() {

@@ -15,8 +15,14 @@ pub fn data_dir() -> PathBuf {
 
 /// The real engine (index, corpus, tuned classifier) built once per test binary into a
 /// temporary state directory, exactly as `customs serve` builds it.
-fn engine() -> &'static (Arc<SearchIndex>, Arc<classify::Classifier>) {
-    static ENGINE: OnceLock<(Arc<SearchIndex>, Arc<classify::Classifier>)> = OnceLock::new();
+type Parts = (
+    Arc<SearchIndex>,
+    Arc<classify::Classifier>,
+    Arc<guide::Guide>,
+);
+
+fn engine() -> &'static Parts {
+    static ENGINE: OnceLock<Parts> = OnceLock::new();
     ENGINE.get_or_init(|| {
         // The lexical legs only: the dense legs have their own tests (classify, encoder), and
         // embedding the whole corpus here would cost minutes per test binary.
@@ -27,9 +33,16 @@ fn engine() -> &'static (Arc<SearchIndex>, Arc<classify::Classifier>) {
             models: None,
         };
         let e = engine::open(&paths, &|_, _, _| {}).expect("the engine opens on the real data");
-        (e.search, e.classifier)
+        let guide = Arc::new(guide::Guide::new(
+            e.classifier.clone(),
+            guide::Settings::default(),
+        ));
+        (e.search, e.classifier, guide)
     })
 }
+
+/// The key test servers sign guided sessions with, so tests can forge expired ones.
+pub const GUIDE_KEY: [u8; 32] = [42; 32];
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -59,8 +72,9 @@ impl TestServer {
 /// Starts a real server on 127.0.0.1 with an ephemeral port; it lives as long as the test's
 /// runtime.
 pub async fn start(profile: Profile) -> TestServer {
-    let (index, classifier) = engine().clone();
-    let state = server::AppState::new(index, classifier, profile, data_dir());
+    let (index, classifier, guide) = engine().clone();
+    let state = server::AppState::new(index, classifier, guide, profile, data_dir())
+        .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve(listener, state, std::future::pending()));

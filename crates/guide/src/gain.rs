@@ -1,0 +1,56 @@
+//! Expected information gain of a question over the current posterior.
+//!
+//! The user model: a truthful user whose goods are subheading `c` picks uniformly among the
+//! choices that admit `c` ("not sure" aside). Then I(C; A) = H(A) − E[log₂ n(c)], where n(c)
+//! is the number of choices admitting `c`.
+
+use crate::questions::Question;
+use crate::rule::{Rule, Tables};
+
+/// Leaves lighter than this are left out of the sums; they cannot move the answer.
+const NEGLIGIBLE: f64 = 1e-9;
+
+pub fn information_gain(question: &Question, p: &[f64], tables: &Tables) -> f64 {
+    let choices: Vec<&Rule> = question
+        .choices
+        .iter()
+        .map(|c| &c.rule)
+        .filter(|r| r.is_informative())
+        .collect();
+    let mut answer_mass = vec![0.0f64; choices.len()];
+    let mut conditional = 0.0;
+    let mut admitting = Vec::with_capacity(choices.len());
+    for (leaf, &m) in p.iter().enumerate() {
+        if m < NEGLIGIBLE {
+            continue;
+        }
+        admitting.clear();
+        admitting.extend((0..choices.len()).filter(|&k| choices[k].admits(tables, leaf)));
+        if admitting.is_empty() {
+            admitting.extend(0..choices.len());
+        }
+        let share = m / admitting.len() as f64;
+        for &k in &admitting {
+            answer_mass[k] += share;
+        }
+        conditional += m * (admitting.len() as f64).log2();
+    }
+    let total: f64 = answer_mass.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let entropy: f64 = answer_mass
+        .iter()
+        .filter(|&&m| m > 0.0)
+        .map(|&m| {
+            let q = m / total;
+            -q * q.log2()
+        })
+        .sum();
+    (entropy - conditional / total).max(0.0)
+}
+
+/// Shannon entropy of a distribution, in bits.
+pub fn entropy(p: &[f64]) -> f64 {
+    p.iter().filter(|&&x| x > 0.0).map(|&x| -x * x.log2()).sum()
+}

@@ -1,0 +1,479 @@
+//! The questions that could be asked next, built from where the posterior's mass lies:
+//! the tree levels where it splits, the attributes its subheadings disagree on, and the
+//! numeric thresholds between them.
+
+use std::collections::HashMap;
+
+use nomenclature::{HsCode, Nomenclature};
+
+use crate::lexicon::DIMENSIONS;
+use crate::numeric::{Interval, describe};
+use crate::rule::{Rule, Tables};
+
+/// Most answer choices a question shows, "none of these" included, "not sure" not.
+pub const MAX_CHOICES: usize = 8;
+/// A branch or value with less mass than this is not worth a choice of its own.
+const MIN_CHOICE_MASS: f64 = 0.01;
+/// An attribute is asked only when the codes it restricts hold this much of the mass.
+const MIN_RELEVANT_MASS: f64 = 0.5;
+/// Subheadings with less mass than this do not add thresholds to numeric questions.
+const MIN_LEAF_MASS: f64 = 1e-3;
+const LABEL_CHARS: usize = 110;
+pub const NOT_SURE: &str = "not_sure";
+pub const NONE_OF_THESE: &str = "none";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// Stable for the same question: the topic and the choices.
+    pub key: String,
+    /// What the question is about; "not sure" on a topic stops it being asked again.
+    pub topic: String,
+    pub text: String,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    /// The full nomenclature text behind a shortened label.
+    pub detail: Option<String>,
+    pub rule: Rule,
+    /// The code prefixes this choice keeps among the likely ones (filled by the step).
+    pub keeps: Vec<String>,
+}
+
+impl Question {
+    pub fn choice(&self, id: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.id == id)
+    }
+}
+
+fn not_sure() -> Choice {
+    Choice {
+        id: NOT_SURE.into(),
+        label: "Not sure".into(),
+        detail: None,
+        rule: Rule::NotSure,
+        keeps: Vec::new(),
+    }
+}
+
+fn finish(topic: &str, text: String, mut choices: Vec<Choice>) -> Question {
+    let key = format!(
+        "{topic}:{}",
+        choices
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    choices.push(not_sure());
+    Question {
+        key,
+        topic: topic.into(),
+        text,
+        choices,
+    }
+}
+
+/// Shortens a nomenclature text for a button, keeping the whole in `detail`.
+fn shorten(text: &str) -> (String, Option<String>) {
+    if text.chars().count() <= LABEL_CHARS {
+        return (text.to_string(), None);
+    }
+    let cut: String = text.chars().take(LABEL_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    (
+        format!("{}…", cut.trim_end_matches([',', ';'])),
+        Some(text.to_string()),
+    )
+}
+
+/// Drops the words every label starts with ("Fish; frozen, …") so the differences show.
+fn strip_common_prefix(texts: &[String]) -> Vec<String> {
+    let split: Vec<Vec<&str>> = texts.iter().map(|t| t.split(' ').collect()).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let mut common = 0;
+    while common + 1 < shortest && split.iter().all(|w| w[common] == split[0][common]) {
+        common += 1;
+    }
+    if texts.len() < 2 || common == 0 {
+        return texts.to_vec();
+    }
+    split
+        .iter()
+        .map(|w| {
+            let rest = w[common..].join(" ");
+            let mut chars = rest.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum TreeLevel {
+    Section,
+    Chapter,
+    Heading,
+    Subheading,
+}
+
+impl TreeLevel {
+    pub const ALL: [TreeLevel; 4] = [
+        TreeLevel::Section,
+        TreeLevel::Chapter,
+        TreeLevel::Heading,
+        TreeLevel::Subheading,
+    ];
+
+    pub fn topic(self) -> &'static str {
+        match self {
+            TreeLevel::Section => "tree:section",
+            TreeLevel::Chapter => "tree:chapter",
+            TreeLevel::Heading => "tree:heading",
+            TreeLevel::Subheading => "tree:subheading",
+        }
+    }
+
+    fn question(self) -> &'static str {
+        match self {
+            TreeLevel::Section => "Which broad group do the goods belong to?",
+            TreeLevel::Chapter => "Which kind of goods is it?",
+            TreeLevel::Heading => "Which of these describes the goods best?",
+            TreeLevel::Subheading => "Which of these matches the goods exactly?",
+        }
+    }
+}
+
+/// The nomenclature seen as the guide needs it: each subheading's section and chapter list.
+pub struct Tree<'a> {
+    pub hs: &'a Nomenclature,
+    pub tables: &'a Tables,
+    /// Section number of each leaf (0 for chapters outside the sections).
+    pub section_of: Vec<u8>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(hs: &'a Nomenclature, tables: &'a Tables) -> Tree<'a> {
+        let section_of = tables
+            .leaves
+            .iter()
+            .map(|c| {
+                hs.get(&c.chapter())
+                    .and_then(|n| n.section)
+                    .map_or(0, |s| s.number())
+            })
+            .collect();
+        Tree {
+            hs,
+            tables,
+            section_of,
+        }
+    }
+
+    fn group_key(&self, level: TreeLevel, leaf: usize) -> String {
+        let code = self.tables.leaves[leaf].as_str();
+        match level {
+            TreeLevel::Section => format!("S{}", self.section_of[leaf]),
+            TreeLevel::Chapter => code[..2].to_string(),
+            TreeLevel::Heading => code[..4].to_string(),
+            TreeLevel::Subheading => code.to_string(),
+        }
+    }
+
+    /// The code prefixes a group stands for: a section's chapters, or the code itself.
+    fn prefixes(&self, key: &str) -> Vec<String> {
+        match key.strip_prefix('S') {
+            Some(number) => {
+                let n: u8 = number.parse().unwrap_or(0);
+                self.hs
+                    .sections()
+                    .iter()
+                    .filter(|s| s.number.number() == n)
+                    .flat_map(|s| s.chapters.iter().map(|c| c.as_str().to_string()))
+                    .collect()
+            }
+            None => vec![key.to_string()],
+        }
+    }
+
+    fn text_of(&self, key: &str) -> String {
+        match key.strip_prefix('S') {
+            Some(number) => {
+                let n: u8 = number.parse().unwrap_or(0);
+                self.hs
+                    .sections()
+                    .iter()
+                    .find(|s| s.number.number() == n)
+                    .map(|s| {
+                        let mut title = s.title.clone();
+                        if let Some(first) = title.get_mut(..1) {
+                            first.make_ascii_uppercase();
+                        }
+                        format!("Section {}: {title}", s.number.roman())
+                    })
+                    .unwrap_or_default()
+            }
+            None => HsCode::parse(key)
+                .ok()
+                .and_then(|c| self.hs.get(&c))
+                .map(|n| n.description.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The share of the mass held by the heaviest branch at a level.
+    pub fn dominance(&self, level: TreeLevel, p: &[f64]) -> f64 {
+        let mut mass: HashMap<String, f64> = HashMap::new();
+        for (leaf, &m) in p.iter().enumerate() {
+            *mass.entry(self.group_key(level, leaf)).or_default() += m;
+        }
+        mass.values().fold(0.0, |a, &b| a.max(b))
+    }
+
+    /// "Which of these …?" over the heaviest branches at one level, or `None` when one branch
+    /// holds nearly all the mass there.
+    pub fn tree_question(&self, level: TreeLevel, p: &[f64]) -> Option<Question> {
+        self.tree_question_over(level, p, MIN_CHOICE_MASS)
+    }
+
+    /// "Which of these matches exactly?" over every subheading of `heading`, however light:
+    /// what settles a residual ("n.e.c.") subheading against its specific siblings.
+    pub fn siblings_question(&self, heading: &HsCode, p: &[f64]) -> Option<Question> {
+        let within: Vec<f64> = p
+            .iter()
+            .enumerate()
+            .map(|(leaf, &m)| {
+                let inside = self.tables.leaves[leaf]
+                    .as_str()
+                    .starts_with(heading.as_str());
+                if inside {
+                    m.max(f64::MIN_POSITIVE)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        self.tree_question_over(TreeLevel::Subheading, &within, 0.0)
+    }
+
+    fn tree_question_over(&self, level: TreeLevel, p: &[f64], min_mass: f64) -> Option<Question> {
+        // Every leaf counts here: the classifier's unseen tail is spread thin, but summed over
+        // a chapter it can matter.
+        let mut mass: HashMap<String, f64> = HashMap::new();
+        for (leaf, &m) in p.iter().enumerate() {
+            *mass.entry(self.group_key(level, leaf)).or_default() += m;
+        }
+        let mut groups: Vec<(String, f64)> = mass.into_iter().collect();
+        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let shown: Vec<(String, f64)> = groups
+            .into_iter()
+            .filter(|g| g.1 > 0.0 && g.1 >= min_mass)
+            .take(MAX_CHOICES - 1)
+            .collect();
+        if shown.len() < 2 {
+            return None;
+        }
+        let texts: Vec<String> = shown.iter().map(|(k, _)| self.text_of(k)).collect();
+        let labels = match level {
+            TreeLevel::Subheading | TreeLevel::Heading => strip_common_prefix(&texts),
+            _ => texts.clone(),
+        };
+        let mut choices: Vec<Choice> = shown
+            .iter()
+            .zip(labels.iter().zip(&texts))
+            .map(|((key, _), (label, full))| {
+                let (label, mut detail) = shorten(label);
+                if label != *full && detail.is_none() {
+                    detail = Some(full.clone());
+                }
+                Choice {
+                    id: key.clone(),
+                    label,
+                    detail,
+                    rule: Rule::Keep(self.prefixes(key)),
+                    keeps: Vec::new(),
+                }
+            })
+            .collect();
+        choices.push(Choice {
+            id: NONE_OF_THESE.into(),
+            label: "None of these".into(),
+            detail: None,
+            rule: Rule::Exclude(shown.iter().flat_map(|(k, _)| self.prefixes(k)).collect()),
+            keeps: Vec::new(),
+        });
+        Some(finish(level.topic(), level.question().into(), choices))
+    }
+
+    /// A question on one attribute dimension, over the values the heavy subheadings restrict.
+    pub fn attribute_question(&self, dimension: usize, p: &[f64]) -> Option<Question> {
+        let dim = &DIMENSIONS[dimension];
+        let mut mass = vec![0.0f64; dim.values.len()];
+        let mut other = 0.0;
+        let mut relevant = 0.0;
+        for (leaf, &m) in p.iter().enumerate() {
+            let allowed = self.tables.attributes.get(dimension, leaf);
+            if allowed == crate::attributes::Allowed::Any {
+                continue;
+            }
+            relevant += m;
+            for (v, total) in mass.iter_mut().enumerate() {
+                if allowed.admits(v) {
+                    *total += m;
+                }
+            }
+            if allowed.admits_other_than(u64::MAX >> (64 - dim.values.len())) {
+                other += m;
+            }
+        }
+        // Asking the material of a Geiger counter is noise: only ask where the attribute
+        // decides between most of the likely codes.
+        if relevant < MIN_RELEVANT_MASS {
+            return None;
+        }
+        let mut values: Vec<(usize, f64)> = mass
+            .into_iter()
+            .enumerate()
+            .filter(|v| v.1 >= MIN_CHOICE_MASS)
+            .collect();
+        values.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        values.truncate(MAX_CHOICES - 1);
+        if values.len() + usize::from(other >= MIN_CHOICE_MASS) < 2 {
+            return None;
+        }
+        let mut choices: Vec<Choice> = values
+            .iter()
+            .map(|&(v, _)| Choice {
+                id: dim.values[v].id.into(),
+                label: dim.values[v].label.into(),
+                detail: None,
+                rule: Rule::Value {
+                    dimension: dim.key.into(),
+                    value: dim.values[v].id.into(),
+                },
+                keeps: Vec::new(),
+            })
+            .collect();
+        choices.push(Choice {
+            id: NONE_OF_THESE.into(),
+            label: dim.other.into(),
+            detail: None,
+            rule: Rule::OtherThan {
+                dimension: dim.key.into(),
+                values: values
+                    .iter()
+                    .map(|&(v, _)| dim.values[v].id.into())
+                    .collect(),
+            },
+            keeps: Vec::new(),
+        });
+        Some(finish(dim.key, dim.question.into(), choices))
+    }
+
+    /// The units that heavy subheadings set thresholds on.
+    pub fn units(&self, p: &[f64]) -> Vec<String> {
+        let mut units: Vec<String> = Vec::new();
+        for (leaf, &m) in p.iter().enumerate() {
+            if m >= MIN_LEAF_MASS {
+                for t in &self.tables.thresholds[leaf] {
+                    if !units.contains(&t.unit) {
+                        units.push(t.unit.clone());
+                    }
+                }
+            }
+        }
+        units
+    }
+
+    /// "What is its cylinder capacity?" with the ranges between the heavy subheadings'
+    /// thresholds as choices.
+    pub fn numeric_question(&self, unit: &str, p: &[f64]) -> Option<Question> {
+        let mut bounds: Vec<f64> = Vec::new();
+        let mut quantity: Option<(f64, String)> = None;
+        let relevant: f64 = p
+            .iter()
+            .enumerate()
+            .filter(|(leaf, _)| self.tables.thresholds[*leaf].iter().any(|t| t.unit == unit))
+            .map(|(_, m)| m)
+            .sum();
+        if relevant < MIN_RELEVANT_MASS {
+            return None;
+        }
+        for (leaf, &m) in p.iter().enumerate() {
+            if m < MIN_LEAF_MASS {
+                continue;
+            }
+            for t in self.tables.thresholds[leaf]
+                .iter()
+                .filter(|t| t.unit == unit)
+            {
+                for b in [t.interval.lo, t.interval.hi] {
+                    if b.is_finite() && !bounds.contains(&b) {
+                        bounds.push(b);
+                    }
+                }
+                if quantity.as_ref().is_none_or(|q| m > q.0) && !t.quantity.is_empty() {
+                    quantity = Some((m, t.quantity.clone()));
+                }
+            }
+        }
+        bounds.sort_by(f64::total_cmp);
+        if bounds.is_empty() || bounds.len() + 1 > MAX_CHOICES {
+            return None;
+        }
+        let mut edges = vec![f64::NEG_INFINITY];
+        edges.extend(&bounds);
+        edges.push(f64::INFINITY);
+        let choices: Vec<Choice> = edges
+            .windows(2)
+            .map(|w| {
+                let interval = Interval {
+                    lo: w[0],
+                    hi: w[1],
+                    ..Interval::ALL
+                };
+                let label = describe(&interval, unit);
+                Choice {
+                    id: label.replace(' ', "_"),
+                    label,
+                    detail: None,
+                    rule: Rule::Range {
+                        unit: unit.into(),
+                        lo: w[0].is_finite().then_some(w[0]),
+                        hi: w[1].is_finite().then_some(w[1]),
+                    },
+                    keeps: Vec::new(),
+                }
+            })
+            .collect();
+        let what = quantity.map_or_else(|| "size".to_string(), |q| q.1);
+        let text = format!("What is its {what} (in {unit})?");
+        Some(finish(&format!("unit:{unit}"), text, choices))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_show_the_differences() {
+        let texts = vec![
+            "Fish; frozen, cod (Gadus morhua)".to_string(),
+            "Fish; frozen, haddock".to_string(),
+        ];
+        assert_eq!(
+            strip_common_prefix(&texts),
+            ["Cod (Gadus morhua)", "Haddock"]
+        );
+        let long = "word ".repeat(40);
+        let (label, detail) = shorten(&long);
+        assert!(label.ends_with('…') && label.chars().count() <= LABEL_CHARS + 1);
+        assert_eq!(detail.as_deref(), Some(long.as_str()));
+    }
+}

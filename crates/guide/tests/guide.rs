@@ -1,0 +1,274 @@
+//! The guide on the real nomenclature and corpus, with the lexical classifier.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use classify::Classifier;
+use corpus::{Corpus, Split};
+use guide::attributes::Allowed;
+use guide::simulate::{run_case, summarise, truthful_choice};
+use guide::{Answer, Dialogue, EndReason, Guide, NOT_SURE, Rule, Settings};
+use nomenclature::HsCode;
+
+fn guide() -> &'static Guide {
+    static G: OnceLock<Guide> = OnceLock::new();
+    G.get_or_init(|| {
+        let data = settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"));
+        let hs = Arc::new(nomenclature::load_dir(&data).unwrap());
+        let corpus = Corpus::build(&data, &hs, &text::Synonyms::builtin(), &|_, _, _| {}).unwrap();
+        let mut c = Classifier::new(Arc::new(corpus), hs, None, None).unwrap();
+        c.tune();
+        let t = Instant::now();
+        let g = Guide::new(Arc::new(c), Settings::default());
+        eprintln!("guide tables built in {:?}", t.elapsed());
+        g
+    })
+}
+
+fn code(s: &str) -> HsCode {
+    HsCode::parse(s).unwrap()
+}
+
+fn leaf(s: &str) -> usize {
+    guide().tables().position(&code(s)).unwrap()
+}
+
+fn allowed(dimension: &str, s: &str) -> Allowed {
+    let d = guide::lexicon::DIMENSIONS
+        .iter()
+        .position(|d| d.key == dimension)
+        .unwrap();
+    guide().tables().attributes.get(d, leaf(s))
+}
+
+fn bit(dimension: &str, value: &str) -> u64 {
+    let d = guide::lexicon::DIMENSIONS
+        .iter()
+        .find(|d| d.key == dimension)
+        .unwrap();
+    1 << d.values.iter().position(|v| v.id == value).unwrap()
+}
+
+#[test]
+fn attributes_read_from_the_nomenclature() {
+    // "T-shirts…; of cotton" against its residual "of textile materials (other than cotton)".
+    assert_eq!(
+        allowed("material", "610910"),
+        Allowed::Only(bit("material", "cotton"))
+    );
+    assert_eq!(
+        allowed("material", "610990"),
+        Allowed::NoneOf(bit("material", "cotton"))
+    );
+    // Suits of wool / synthetic / "n.e.c. in item 6203.1": the residual excludes only its own
+    // group's materials, so a cotton suit stays possible there.
+    let residual = allowed("material", "620319");
+    assert!(residual.admits(5) || !residual.admits(0) || residual == Allowed::Any);
+    assert_eq!(
+        residual,
+        Allowed::NoneOf(bit("material", "wool") | bit("material", "synthetic"))
+    );
+    // Who for, from the heading text; knitted or not, from the chapter text.
+    assert_eq!(
+        allowed("wearer", "620342"),
+        Allowed::Only(bit("wearer", "men"))
+    );
+    assert_eq!(
+        allowed("fabric", "620342"),
+        Allowed::Only(bit("fabric", "woven"))
+    );
+    assert_eq!(
+        allowed("fabric", "610910"),
+        Allowed::Only(bit("fabric", "knitted"))
+    );
+    // Irrelevant elsewhere.
+    assert_eq!(allowed("wearer", "847130"), Allowed::Any);
+}
+
+#[test]
+fn thresholds_read_from_the_nomenclature() {
+    let t = &guide().tables().thresholds[leaf("871120")];
+    assert_eq!(t.len(), 1);
+    assert!(t[0].interval.contains(125.0) && !t[0].interval.contains(50.0));
+    let rule = Rule::Measure {
+        unit: "cc".into(),
+        value: 125.0,
+    };
+    assert!(rule.admits(guide().tables(), leaf("871120")));
+    assert!(!rule.admits(guide().tables(), leaf("871110")));
+    assert!(
+        rule.admits(guide().tables(), leaf("847130")),
+        "no threshold there"
+    );
+}
+
+#[test]
+fn a_stated_measurement_is_applied_without_asking() {
+    let g = guide();
+    let mut dialogue = Dialogue::new("motorcycle, 125cc");
+    let gold = leaf("871120");
+    for _ in 0..8 {
+        let step = g.step(&dialogue);
+        assert!(
+            step.known.iter().any(|k| k.topic == "unit:cc"),
+            "{:?}",
+            step.known
+        );
+        // Codes that contradict 125cc fade to a fiftieth of what they would have.
+        let p = |code: &str| {
+            step.candidates
+                .iter()
+                .find(|c| c.code.as_str() == code)
+                .map_or(0.0, |c| c.probability)
+        };
+        for contradicted in ["871110", "871130", "871140", "871150"] {
+            assert!(
+                p(contradicted) <= p("871120") * 0.05,
+                "{contradicted} contradicts 125cc: {:?}",
+                step.candidates
+            );
+        }
+        if let Some(outcome) = step.outcome {
+            assert_eq!(outcome.code.as_str(), "871120");
+            return;
+        }
+        let q = step.question.expect("a question");
+        assert_ne!(q.topic, "unit:cc", "a stated quantity is not asked again");
+        dialogue
+            .answers
+            .push(Guide::choose(&q, truthful_choice(&q, g.tables(), gold)).unwrap());
+    }
+    panic!("not settled");
+}
+
+#[test]
+fn dried_fruit_is_settled_by_questions() {
+    let g = guide();
+    let mut dialogue = Dialogue::new("dried fruit");
+    let gold = leaf("081310");
+    let mut asked = Vec::new();
+    for _ in 0..8 {
+        let step = g.step(&dialogue);
+        assert!(
+            step.candidates
+                .windows(2)
+                .all(|w| w[0].probability >= w[1].probability)
+        );
+        if let Some(outcome) = step.outcome {
+            assert_eq!(outcome.code.as_str(), "081310", "asked {asked:?}");
+            assert_eq!(outcome.reason, EndReason::Confident);
+            assert!(outcome.probability >= 0.9);
+            assert_eq!(outcome.justification.len(), asked.len());
+            assert!(
+                outcome
+                    .justification
+                    .iter()
+                    .any(|r| r.matched.iter().any(|(_, text)| text.contains("apricots"))),
+                "{:?}",
+                outcome.justification
+            );
+            assert!(asked.len() <= 3, "{asked:?}");
+            return;
+        }
+        let q = step.question.expect("a question when not settled");
+        assert!((2..=9).contains(&q.choices.len()), "{q:?}");
+        assert_eq!(q.choices.last().unwrap().id, NOT_SURE);
+        assert!(!asked.contains(&q.key), "asked twice: {}", q.key);
+        asked.push(q.key.clone());
+        let choice = truthful_choice(&q, g.tables(), gold);
+        dialogue.answers.push(Guide::choose(&q, choice).unwrap());
+    }
+    panic!("not settled in 8 questions: {asked:?}");
+}
+
+#[test]
+fn not_sure_never_dead_ends_and_back_undoes() {
+    let g = guide();
+    let mut dialogue = Dialogue::new("shirt");
+    let first = g.step(&dialogue).question.expect("a question");
+    dialogue
+        .answers
+        .push(Guide::choose(&first, NOT_SURE).unwrap());
+    let next = g.step(&dialogue);
+    match &next.question {
+        Some(q) => assert_ne!(q.topic, first.topic, "not the same topic again"),
+        None => assert!(next.outcome.is_some()),
+    }
+    assert!(dialogue.back());
+    assert_eq!(g.step(&dialogue).question, Some(first));
+    assert!(!dialogue.back() || dialogue.answers.is_empty());
+}
+
+#[test]
+fn free_text_answers_are_understood() {
+    let g = guide();
+    let step = g.step(&Dialogue::new("t-shirt"));
+    let q = step.question.expect("a question");
+    let material_question = guide::Question {
+        topic: "material".into(),
+        ..q.clone()
+    };
+    // A free-text value of the attribute asked becomes that choice when the question has it.
+    match Guide::interpret(&material_question, "it is 100% cotton") {
+        Answer::Choice { choice, .. } => assert_eq!(choice, "cotton"),
+        Answer::Text(_) => assert!(material_question.choice("cotton").is_none()),
+        other => panic!("{other:?}"),
+    }
+    // Anything else is more description, and the classifier re-reads it.
+    let mut d = Dialogue::new("t-shirt");
+    d.answers
+        .push(Guide::interpret(&q, "made of cotton, for men"));
+    let after = g.step(&d);
+    assert!(
+        after.candidates[0].code.as_str().starts_with("6109"),
+        "{:?}",
+        after.candidates
+    );
+}
+
+#[test]
+fn from_nothing_the_first_question_is_the_broadest() {
+    let step = guide().step(&Dialogue::new(""));
+    let q = step.question.expect("a question");
+    assert_eq!(q.topic, "tree:section");
+    assert_eq!(
+        q.choices.len(),
+        9,
+        "seven sections, none of these, not sure"
+    );
+}
+
+#[test]
+fn picking_a_candidate_ends_the_dialogue() {
+    let g = guide();
+    let mut d = Dialogue::new("laptop");
+    let step = g.step(&d);
+    let pick = step.candidates[1].code.clone();
+    d.answers.push(Answer::Pick(pick.clone()));
+    let end = g.step(&d).outcome.expect("ended");
+    assert_eq!(end.code, pick);
+    assert_eq!(end.reason, EndReason::Picked);
+}
+
+#[test]
+fn simulated_users_reach_the_gold_code() {
+    let g = guide();
+    let cases: Vec<(String, HsCode)> = g
+        .classifier()
+        .corpus()
+        .labelled
+        .split(Split::Dev)
+        .step_by(10)
+        .map(|e| (e.text.clone(), e.code.clone()))
+        .collect();
+    let runs: Vec<_> = cases
+        .iter()
+        .filter_map(|(text, gold)| run_case(g, text, gold))
+        .collect();
+    assert!(runs.len() >= 50, "{}", runs.len());
+    let s = summarise(&runs);
+    // The lexical classifier alone measured 0.89 at 6 digits on the whole dev split; a drop
+    // below 0.8 on this tenth of it is a regression.
+    assert!(s.correct6 >= 0.8, "{s:?}");
+    assert!(s.mean_questions < s.paged_baseline_mean, "{s:?}");
+}
