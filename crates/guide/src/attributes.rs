@@ -118,10 +118,13 @@ impl AttributeTable {
         let mut allowed = vec![Vec::with_capacity(leaves.len()); DIMENSIONS.len()];
         for leaf in leaves {
             // The tree around a leaf is looked up once for all the dimensions.
-            let ancestors: Vec<HsCode> = hs.ancestors(leaf).iter().map(|n| n.code.clone()).collect();
+            let ancestors: Vec<HsCode> =
+                hs.ancestors(leaf).iter().map(|n| n.code.clone()).collect();
             let group = residual_group(hs, leaf);
             for (d, column) in allowed.iter_mut().enumerate() {
-                column.push(allowed_for(&ancestors, leaf, &group, &|c: &HsCode| of(c, d)));
+                column.push(allowed_for(&ancestors, leaf, &group, &|c: &HsCode| {
+                    of(c, d)
+                }));
             }
         }
         AttributeTable { allowed }

@@ -68,7 +68,10 @@ async fn start_driver() -> Option<Driver> {
 
 async fn browser(driver: &Driver) -> Client {
     let chromium = find("chromium", &["/usr/bin/chromium"]).expect("chromium installed");
-    let profile_dir = std::env::temp_dir().join(format!("customs-e2e-{}", std::process::id()));
+    // One profile per browser: two Chromiums on one profile directory trip over each other.
+    static BROWSERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = BROWSERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let profile_dir = std::env::temp_dir().join(format!("customs-e2e-{}-{n}", std::process::id()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -252,9 +255,14 @@ async fn guided_wizard_answers_without_reloading() {
         }
         let before = c.current_url().await.unwrap();
         let mut target = None;
-        for b in c.find_all(Locator::Css("form.choices button")).await.unwrap() {
+        for b in c
+            .find_all(Locator::Css("form.choices button"))
+            .await
+            .unwrap()
+        {
             let id = b.attr("value").await.unwrap().unwrap_or_default();
-            let prefix_of_gold = !id.is_empty() && id.chars().all(|ch| ch.is_ascii_digit()) && gold.starts_with(&id);
+            let prefix_of_gold =
+                !id.is_empty() && id.chars().all(|ch| ch.is_ascii_digit()) && gold.starts_with(&id);
             if prefix_of_gold || (target.is_none() && id == "none") {
                 let keep = prefix_of_gold;
                 target = Some(b);
@@ -274,15 +282,18 @@ async fn guided_wizard_answers_without_reloading() {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert_ne!(c.current_url().await.unwrap(), before, "the address follows the step");
+        assert_ne!(
+            c.current_url().await.unwrap(),
+            before,
+            "the address follows the step"
+        );
     }
-    let result = c
-        .wait()
-        .for_element(Locator::Css("#result"))
+    let result = c.wait().for_element(Locator::Css("#result")).await.unwrap();
+    assert!(result.text().await.unwrap().contains("0813.10"));
+    let kept = c
+        .execute("return window.stillHere === true;", vec![])
         .await
         .unwrap();
-    assert!(result.text().await.unwrap().contains("0813.10"));
-    let kept = c.execute("return window.stillHere === true;", vec![]).await.unwrap();
     assert_eq!(kept, serde_json::Value::Bool(true), "no full reload");
     screenshot(&c, "guide-result").await;
     c.close().await.unwrap();

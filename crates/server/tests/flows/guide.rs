@@ -20,9 +20,11 @@ fn truthful(question: &Value, gold: &str) -> String {
         .iter()
         .find(|c| under(&c["keeps"]))
         .or_else(|| {
-            choices
-                .iter()
-                .find(|c| c["id"] == "none" && !c["excludes"].as_array().unwrap().is_empty() && !under(&c["excludes"]))
+            choices.iter().find(|c| {
+                c["id"] == "none"
+                    && !c["excludes"].as_array().unwrap().is_empty()
+                    && !under(&c["excludes"])
+            })
         })
         .map_or("not_sure".into(), |c| c["id"].as_str().unwrap().to_string())
 }
@@ -34,13 +36,21 @@ async fn answer(s: &TestServer, session: &str, body: Value) -> (u16, String, Val
 #[tokio::test]
 async fn a_dialogue_over_the_api_reaches_the_code_and_explains_it() {
     let s = start(Profile::Public).await;
-    let (status, _, mut step) = post(&s, "/api/v1/guide", json!({"description": "dried fruit"})).await;
+    let (status, _, mut step) =
+        post(&s, "/api/v1/guide", json!({"description": "dried fruit"})).await;
     assert_eq!(status, 200, "{step}");
     let first = step["question"].clone();
     assert!(first.is_object(), "a question first: {step}");
     let n = first["choices"].as_array().unwrap().len();
     assert!((3..=9).contains(&n), "{first}");
-    assert!(step["known"].as_array().unwrap().iter().any(|k| k["label"] == "Dried"), "{step}");
+    assert!(
+        step["known"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["label"] == "Dried"),
+        "{step}"
+    );
     let mut rounds = 0;
     while step["outcome"].is_null() {
         rounds += 1;
@@ -64,11 +74,18 @@ async fn a_dialogue_over_the_api_reaches_the_code_and_explains_it() {
     let page = s.get(step["links"]["page"].as_str().unwrap()).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("0813.10") && html.contains("id=\"result\""), "{html}");
+    assert!(
+        html.contains("0813.10") && html.contains("id=\"result\""),
+        "{html}"
+    );
     // An ended dialogue takes no more answers, but can go back.
     let session = step["session"].as_str().unwrap().to_string();
     let (status, ct, problem) = answer(&s, &session, json!({"choice": "not_sure"})).await;
-    assert_eq!((status, ct.as_str()), (409, "application/problem+json"), "{problem}");
+    assert_eq!(
+        (status, ct.as_str()),
+        (409, "application/problem+json"),
+        "{problem}"
+    );
     let (status, _, back) = post(&s, &format!("/api/v1/guide/{session}/back"), json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(back["answers"].as_array().unwrap().len(), rounds - 1);
@@ -82,8 +99,16 @@ async fn bad_answers_and_bad_sessions_are_refused_clearly() {
     let session = step["session"].as_str().unwrap().to_string();
     let (status, _, p) = answer(&s, &session, json!({"choice": "nonsense"})).await;
     assert_eq!(status, 422, "{p}");
-    assert!(p["detail"].as_str().unwrap().contains("not_sure"), "lists the choices: {p}");
-    let (status, _, _) = answer(&s, &session, json!({"choice": "not_sure", "text": "cotton"})).await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("not_sure"),
+        "lists the choices: {p}"
+    );
+    let (status, _, _) = answer(
+        &s,
+        &session,
+        json!({"choice": "not_sure", "text": "cotton"}),
+    )
+    .await;
     assert_eq!(status, 400);
     let (status, _, _) = answer(&s, &session, json!({})).await;
     assert_eq!(status, 400);
@@ -93,7 +118,12 @@ async fn bad_answers_and_bad_sessions_are_refused_clearly() {
     assert_eq!(status, 400);
     let (status, _, _) = post(&s, &format!("/api/v1/guide/{session}/back"), json!({})).await;
     assert_eq!(status, 409, "nothing to take back");
-    let (status, _, _) = post(&s, "/api/v1/guide", json!({"description": "x".repeat(1001)})).await;
+    let (status, _, _) = post(
+        &s,
+        "/api/v1/guide",
+        json!({"description": "x".repeat(1001)}),
+    )
+    .await;
     assert_eq!(status, 400);
 
     // Altered, foreign and expired sessions.
@@ -101,7 +131,11 @@ async fn bad_answers_and_bad_sessions_are_refused_clearly() {
     altered.insert(5, 'x');
     let (status, p) = s.json(&format!("/api/v1/guide/{altered}")).await;
     assert_eq!(status, 404, "{p}");
-    let foreign = encode(&TokenKey::new([1; 32]), &guide::Dialogue::new("shirt"), u64::MAX);
+    let foreign = encode(
+        &TokenKey::new([1; 32]),
+        &guide::Dialogue::new("shirt"),
+        u64::MAX,
+    );
     assert_eq!(s.json(&format!("/api/v1/guide/{foreign}")).await.0, 404);
     let expired = encode(&TokenKey::new(GUIDE_KEY), &guide::Dialogue::new("shirt"), 1);
     let (status, p) = s.json(&format!("/api/v1/guide/{expired}")).await;

@@ -1,0 +1,84 @@
+//! `customs guide` and `customs eval --guided` as a user runs them: the real binary, the real
+//! data, a fresh state directory.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn customs(state: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_customs"));
+    cmd.arg("--no-encoder").arg("--state-dir").arg(state).env(
+        "CUSTOMS_DATA_DIR",
+        settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR")),
+    );
+    cmd
+}
+
+#[test]
+fn guide_runs_a_dialogue_on_piped_answers() {
+    let state = tempfile::tempdir().unwrap();
+    let mut child = customs(state.path())
+        .args(["guide", "dried", "fruit"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Take the first choice twice, go back once, then pick the first candidate.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"1\nb\n1\np 1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("known from the description: state = Dried"),
+        "{text}"
+    );
+    assert!(text.contains("1) "), "choices are numbered: {text}");
+    assert!(text.contains("Result: "), "{text}");
+    assert!(
+        text.contains("picked") || text.contains("confident"),
+        "{text}"
+    );
+}
+
+#[test]
+fn guided_evaluation_writes_reports_and_bad_flags_exit_2() {
+    let state = tempfile::tempdir().unwrap();
+    let cases = state.path().join("cases.jsonl");
+    std::fs::write(
+        &cases,
+        "{\"description\":\"dried apricots\",\"code\":\"081310\"}\n{\"description\":\"men's cotton trousers\",\"code\":\"620342\"}\n",
+    )
+    .unwrap();
+    let out_dir = state.path().join("reports");
+    let out = customs(state.path())
+        .args(["eval", "--guided", "--cases"])
+        .arg(&cases)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("correct@6"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("guided.json")).unwrap()).unwrap();
+    assert_eq!(report["cases"], 2);
+    assert_eq!(report["runs"].as_array().unwrap().len(), 2);
+    let html = std::fs::read_to_string(out_dir.join("guided.html")).unwrap();
+    assert!(html.contains("<svg"), "the report has its chart");
+
+    let bad = customs(state.path())
+        .args(["eval", "--guided", "--threshold", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--threshold"));
+}
