@@ -46,3 +46,4 @@ eval: build
 	./target/release/customs train
 	./target/release/customs eval --out reports/eval-test
 	./target/release/customs eval --cases var/corpus/cases-us-cbp-cross-ny-sample.jsonl --out reports/eval-cbp
+	./target/release/customs eval --guided --out reports/eval-guided
