@@ -7,7 +7,12 @@ use settings::{Profile, StateDir};
 
 use crate::{BadInput, NotFound, open};
 
-pub fn serve(paths: &engine::Paths<'_>, bind: &str, profile: &str) -> anyhow::Result<()> {
+pub fn serve(
+    paths: &engine::Paths<'_>,
+    bind: &str,
+    profile: &str,
+    guide_settings: guide::Settings,
+) -> anyhow::Result<()> {
     let profile = Profile::parse(profile)
         .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
     let engine = open::engine(paths)?;
@@ -16,10 +21,7 @@ pub fn serve(paths: &engine::Paths<'_>, bind: &str, profile: &str) -> anyhow::Re
         std::env::var("CUSTOMS_GUIDE_KEY").ok().as_deref(),
     )
     .map_err(|e| BadInput(e.to_string()))?;
-    let guide = std::sync::Arc::new(guide::Guide::new(
-        engine.classifier.clone(),
-        guide::Settings::default(),
-    ));
+    let guide = std::sync::Arc::new(guide::Guide::new(engine.classifier.clone(), guide_settings));
     let app = server::AppState::new(
         engine.search,
         engine.classifier,

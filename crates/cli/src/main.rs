@@ -52,6 +52,12 @@ enum Command {
         /// public: traders and the public (no internal routes); private: officers and analysts.
         #[arg(long, env = "CUSTOMS_PROFILE", default_value = "public")]
         profile: String,
+        /// Guided dialogues end when one subheading reaches this probability.
+        #[arg(long, env = "CUSTOMS_GUIDE_THRESHOLD", default_value_t = 0.9)]
+        guide_threshold: f64,
+        /// Guided dialogues ask at most this many questions.
+        #[arg(long, env = "CUSTOMS_GUIDE_MAX_QUESTIONS", default_value_t = 8)]
+        guide_max_questions: usize,
     },
     /// Show one code with its path and children: "8471.30" or "847130".
     Lookup {
@@ -183,7 +189,13 @@ fn main() -> ExitCode {
         models,
     };
     let result = match cli.command {
-        Command::Serve { bind, profile } => commands::serve(&paths, &bind, &profile),
+        Command::Serve {
+            bind,
+            profile,
+            guide_threshold,
+            guide_max_questions,
+        } => guide_cmd::settings(guide_threshold, guide_max_questions)
+            .and_then(|g| commands::serve(&paths, &bind, &profile, g)),
         Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
         Command::Search { text, limit, json } => {
             commands::search(&data_dir, &state, &text.join(" "), limit, json)
