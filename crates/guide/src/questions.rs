@@ -185,45 +185,34 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// The section a group key such as "S11" names.
+    fn section(&self, key: &str) -> Option<&nomenclature::Section> {
+        let n: u8 = key.strip_prefix('S')?.parse().ok()?;
+        self.hs.sections().iter().find(|s| s.number.number() == n)
+    }
+
     /// The code prefixes a group stands for: a section's chapters, or the code itself.
     fn prefixes(&self, key: &str) -> Vec<String> {
-        match key.strip_prefix('S') {
-            Some(number) => {
-                let n: u8 = number.parse().unwrap_or(0);
-                self.hs
-                    .sections()
-                    .iter()
-                    .filter(|s| s.number.number() == n)
-                    .flat_map(|s| s.chapters.iter().map(|c| c.as_str().to_string()))
-                    .collect()
-            }
+        match self.section(key) {
+            Some(s) => s.chapters.iter().map(|c| c.as_str().to_string()).collect(),
+            None if key.starts_with('S') => Vec::new(),
             None => vec![key.to_string()],
         }
     }
 
     fn text_of(&self, key: &str) -> String {
-        match key.strip_prefix('S') {
-            Some(number) => {
-                let n: u8 = number.parse().unwrap_or(0);
-                self.hs
-                    .sections()
-                    .iter()
-                    .find(|s| s.number.number() == n)
-                    .map(|s| {
-                        let mut title = s.title.clone();
-                        if let Some(first) = title.get_mut(..1) {
-                            first.make_ascii_uppercase();
-                        }
-                        format!("Section {}: {title}", s.number.roman())
-                    })
-                    .unwrap_or_default()
+        if let Some(s) = self.section(key) {
+            let mut title = s.title.clone();
+            if let Some(first) = title.get_mut(..1) {
+                first.make_ascii_uppercase();
             }
-            None => HsCode::parse(key)
-                .ok()
-                .and_then(|c| self.hs.get(&c))
-                .map(|n| n.description.clone())
-                .unwrap_or_default(),
+            return format!("Section {}: {title}", s.number.roman());
         }
+        HsCode::parse(key)
+            .ok()
+            .and_then(|c| self.hs.get(&c))
+            .map(|n| n.description.clone())
+            .unwrap_or_default()
     }
 
     /// The share of the mass held by the heaviest branch at a level.

@@ -126,14 +126,23 @@ async fn h1(client: &Client) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn search_open_a_result_and_browse_up_the_breadcrumb() {
+/// chromedriver, a public server and a browser on it; `None` (skip) only where
+/// CUSTOMS_SKIP_BROWSER allows a machine without chromedriver.
+async fn session() -> Option<(Driver, common::TestServer, Client)> {
     let Some(driver) = start_driver().await else {
         eprintln!("skipped: CUSTOMS_SKIP_BROWSER is set and chromedriver is missing");
-        return;
+        return None;
     };
     let server = common::start(Profile::Public).await;
     let c = browser(&driver).await;
+    Some((driver, server, c))
+}
+
+#[tokio::test]
+async fn search_open_a_result_and_browse_up_the_breadcrumb() {
+    let Some((_driver, server, c)) = session().await else {
+        return;
+    };
 
     c.goto(&server.url("/")).await.unwrap();
     let input = c.find(Locator::Css("input#q")).await.unwrap();
@@ -226,12 +235,9 @@ fn url(server: &common::TestServer, path: &str) -> url::Url {
 /// load, the address follows, and the dialogue ends on the code with its reasons.
 #[tokio::test]
 async fn guided_wizard_answers_without_reloading() {
-    let Some(driver) = start_driver().await else {
-        eprintln!("skipped: CUSTOMS_SKIP_BROWSER is set and chromedriver is missing");
+    let Some((_driver, server, c)) = session().await else {
         return;
     };
-    let server = common::start(Profile::Public).await;
-    let c = browser(&driver).await;
     c.goto(&server.url("/")).await.unwrap();
     click_link(&c, "Step by step").await;
     let area = c

@@ -180,6 +180,11 @@ async fn the_classify_page_groups_suggestions_by_heading() {
     assert!(html.contains("section class=\"heading-group\""));
     assert!(html.contains(r#"href="/codes/847130""#));
     assert!(html.contains("<meter"));
+    // The evidence behind each suggestion, and a way into the guided questions.
+    assert!(html.contains("details class=\"evidence\""), "{html}");
+    assert!(html.contains("<span class=\"source\">subheading</span>: "));
+    assert!(html.contains(r#"form class="guide-cta" action="/guide" method="post""#));
+    assert!(html.contains(r#"name="d" value="laptop computer""#));
     let vague = s.get("/classify?d=gift").await.text().await.unwrap();
     assert!(vague.contains(r#"data-flag="too_vague""#));
     let empty = s.get("/classify").await;

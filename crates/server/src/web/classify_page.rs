@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::layout::{PageCtx, page};
 use crate::AppState;
 use crate::api::classify::{ClassifyResponse, run_classify};
-use crate::limits::MAX_DESCRIPTION_CHARS;
+use crate::limits::{MAX_DESCRIPTION_CHARS, MAX_GUIDE_DESCRIPTION_CHARS};
 
 #[derive(Deserialize)]
 pub struct Params {
@@ -40,6 +40,12 @@ fn results(ctx: &PageCtx, r: &ClassifyResponse) -> Markup {
             @if let Some(msg) = t.flag(flag) { p.notice role="status" data-flag=(flag) { (msg) } }
         }
         @if !r.candidates.is_empty() {
+            @if r.description.chars().count() <= MAX_GUIDE_DESCRIPTION_CHARS {
+                form.guide-cta action="/guide" method="post" {
+                    input type="hidden" name="d" value=(r.description);
+                    button.secondary type="submit" { (t.guide_cta) " →" }
+                }
+            }
             h2 { (t.candidates_by_heading) }
             @for h in &r.headings {
                 section.heading-group {
@@ -59,6 +65,18 @@ fn results(ctx: &PageCtx, r: &ClassifyResponse) -> Markup {
                                     }
                                     @if !c.explanation.matched_words.is_empty() {
                                         p.meta { (t.matched) ": " (c.explanation.matched_words.join(", ")) }
+                                    }
+                                    @if !c.explanation.evidence.is_empty() {
+                                        details.evidence {
+                                            summary { (t.evidence) " (" (c.explanation.evidence.len()) ")" }
+                                            ul {
+                                                @for e in &c.explanation.evidence {
+                                                    li { span.source { (e.source) } ": " (e.text)
+                                                        @if !e.words.is_empty() { " — " strong { (e.words.join(", ")) } }
+                                                    }
+                                                }
+                                            }
+                                        }
                                     }
                                     @if !c.explanation.examples.is_empty() {
                                         p.meta { (t.similar_rulings) ": "
