@@ -47,13 +47,14 @@ impl Lexical {
             .writer_with_num_threads::<TantivyDocument>(1, WRITER_HEAP_BYTES)
             .map_err(index_err("lexical"))?;
         for (i, d) in corpus.docs.iter().enumerate() {
+            // What a text names only to exclude ("other than cotton") must not match.
             let mut doc = TantivyDocument::default();
-            doc.add_text(text, &d.text);
+            doc.add_text(text, text::without_negated(&d.text));
             for c in &d.context {
-                doc.add_text(context, c);
+                doc.add_text(context, text::without_negated(c));
             }
             for n in &d.national {
-                doc.add_text(national, n);
+                doc.add_text(national, text::without_negated(n));
             }
             for n in &d.trade_names {
                 doc.add_text(trade, n);

@@ -4,10 +4,12 @@
 //! tantivy tokenizer; later the classifier's corpus uses the same normalisation.
 
 mod analyze;
+mod negation;
 mod spelling;
 mod synonyms;
 mod tokens;
 
 pub use analyze::{analyze, is_stop_word, stem};
+pub use negation::without_negated;
 pub use synonyms::{Expansion, Synonyms};
 pub use tokens::{Token, normalise, tokenize};
