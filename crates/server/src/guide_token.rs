@@ -310,4 +310,38 @@ mod tests {
             "a short tag is not a shortcut"
         );
     }
+
+    #[test]
+    fn garbage_never_panics_and_is_never_accepted() {
+        let key = TokenKey::new([7; 32]);
+        let good = encode(&key, &dialogue(), u64::MAX);
+        // A deterministic stream of mutations: truncations, flipped characters, junk.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet: Vec<char> = "ABCxyz019-_.=%/+ é".chars().collect();
+        for _ in 0..2000 {
+            let mut chars: Vec<char> = good.chars().collect();
+            match next() % 3 {
+                0 => chars.truncate((next() as usize) % chars.len()),
+                1 => {
+                    let at = (next() as usize) % chars.len();
+                    chars[at] = alphabet[(next() as usize) % alphabet.len()];
+                }
+                _ => {
+                    chars = (0..(next() % 200))
+                        .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                        .collect()
+                }
+            }
+            let token: String = chars.into_iter().collect();
+            if token != good {
+                assert!(decode(&key, &token, 0).is_err(), "{token}");
+            }
+        }
+    }
 }
