@@ -263,8 +263,8 @@ impl Guide {
     }
 
     fn apply(&self, p: &mut [f64], rule: &Rule, slack: f64) {
-        for (leaf, m) in p.iter_mut().enumerate() {
-            if !rule.admits(&self.tables, leaf) {
+        for (m, admitted) in p.iter_mut().zip(rule.mask(&self.tables)) {
+            if !admitted {
                 *m *= slack;
             }
         }

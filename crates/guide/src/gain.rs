@@ -5,17 +5,18 @@
 //! is the number of choices admitting `c`.
 
 use crate::questions::Question;
-use crate::rule::{Rule, Tables};
+use crate::rule::Tables;
 
 /// Leaves lighter than this are left out of the sums; they cannot move the answer.
 const NEGLIGIBLE: f64 = 1e-9;
 
 pub fn information_gain(question: &Question, p: &[f64], tables: &Tables) -> f64 {
-    let choices: Vec<&Rule> = question
+    let choices: Vec<Vec<bool>> = question
         .choices
         .iter()
         .map(|c| &c.rule)
         .filter(|r| r.is_informative())
+        .map(|r| r.mask(tables))
         .collect();
     let mut answer_mass = vec![0.0f64; choices.len()];
     let mut conditional = 0.0;
@@ -25,7 +26,7 @@ pub fn information_gain(question: &Question, p: &[f64], tables: &Tables) -> f64 
             continue;
         }
         admitting.clear();
-        admitting.extend((0..choices.len()).filter(|&k| choices[k].admits(tables, leaf)));
+        admitting.extend((0..choices.len()).filter(|&k| choices[k][leaf]));
         if admitting.is_empty() {
             admitting.extend(0..choices.len());
         }

@@ -149,40 +149,46 @@ impl TreeLevel {
     }
 }
 
-/// The nomenclature seen as the guide needs it: each subheading's section and chapter list.
+/// The nomenclature seen as the guide needs it.
 pub struct Tree<'a> {
     pub hs: &'a Nomenclature,
     pub tables: &'a Tables,
-    /// Section number of each leaf (0 for chapters outside the sections).
-    pub section_of: Vec<u8>,
 }
 
 impl<'a> Tree<'a> {
     pub fn new(hs: &'a Nomenclature, tables: &'a Tables) -> Tree<'a> {
-        let section_of = tables
-            .leaves
-            .iter()
-            .map(|c| {
-                hs.get(&c.chapter())
-                    .and_then(|n| n.section)
-                    .map_or(0, |s| s.number())
-            })
-            .collect();
-        Tree {
-            hs,
-            tables,
-            section_of,
+        Tree { hs, tables }
+    }
+
+    /// A leaf's branch at a level, as a number: no allocation in the per-leaf loops.
+    fn group_id(&self, level: TreeLevel, leaf: usize) -> u32 {
+        let numbers = &self.tables.numbers[leaf];
+        match level {
+            TreeLevel::Section => u32::from(self.tables.sections[leaf]),
+            TreeLevel::Chapter => numbers[0],
+            TreeLevel::Heading => numbers[1],
+            TreeLevel::Subheading => numbers[2],
         }
     }
 
-    fn group_key(&self, level: TreeLevel, leaf: usize) -> String {
-        let code = self.tables.leaves[leaf].as_str();
+    fn group_name(level: TreeLevel, id: u32) -> String {
         match level {
-            TreeLevel::Section => format!("S{}", self.section_of[leaf]),
-            TreeLevel::Chapter => code[..2].to_string(),
-            TreeLevel::Heading => code[..4].to_string(),
-            TreeLevel::Subheading => code.to_string(),
+            TreeLevel::Section => format!("S{id}"),
+            TreeLevel::Chapter => format!("{id:02}"),
+            TreeLevel::Heading => format!("{id:04}"),
+            TreeLevel::Subheading => format!("{id:06}"),
         }
+    }
+
+    /// The mass of every branch at a level.
+    fn masses(&self, level: TreeLevel, p: &[f64]) -> Vec<(String, f64)> {
+        let mut mass: HashMap<u32, f64> = HashMap::new();
+        for (leaf, &m) in p.iter().enumerate() {
+            *mass.entry(self.group_id(level, leaf)).or_default() += m;
+        }
+        mass.into_iter()
+            .map(|(id, m)| (Tree::group_name(level, id), m))
+            .collect()
     }
 
     /// The section a group key such as "S11" names.
@@ -217,9 +223,9 @@ impl<'a> Tree<'a> {
 
     /// The share of the mass held by the heaviest branch at a level.
     pub fn dominance(&self, level: TreeLevel, p: &[f64]) -> f64 {
-        let mut mass: HashMap<String, f64> = HashMap::new();
+        let mut mass: HashMap<u32, f64> = HashMap::new();
         for (leaf, &m) in p.iter().enumerate() {
-            *mass.entry(self.group_key(level, leaf)).or_default() += m;
+            *mass.entry(self.group_id(level, leaf)).or_default() += m;
         }
         mass.values().fold(0.0, |a, &b| a.max(b))
     }
@@ -253,11 +259,7 @@ impl<'a> Tree<'a> {
     fn tree_question_over(&self, level: TreeLevel, p: &[f64], min_mass: f64) -> Option<Question> {
         // Every leaf counts here: the classifier's unseen tail is spread thin, but summed over
         // a chapter it can matter.
-        let mut mass: HashMap<String, f64> = HashMap::new();
-        for (leaf, &m) in p.iter().enumerate() {
-            *mass.entry(self.group_key(level, leaf)).or_default() += m;
-        }
-        let mut groups: Vec<(String, f64)> = mass.into_iter().collect();
+        let mut groups = self.masses(level, p);
         groups.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let shown: Vec<(String, f64)> = groups
             .into_iter()

@@ -37,6 +37,11 @@ pub enum Rule {
 pub struct Tables {
     pub leaves: Vec<HsCode>,
     positions: std::collections::HashMap<HsCode, usize>,
+    /// Section number of each leaf (0 for chapters outside the sections).
+    pub sections: Vec<u8>,
+    /// Each leaf's chapter, heading and subheading as numbers, for prefix tests without
+    /// string compares.
+    pub numbers: Vec<[u32; 3]>,
     pub attributes: AttributeTable,
     pub thresholds: Vec<Vec<Threshold>>,
 }
@@ -54,7 +59,24 @@ impl Tables {
                 )
             })
             .collect();
+        let sections = leaves
+            .iter()
+            .map(|c| {
+                hs.get(&c.chapter())
+                    .and_then(|n| n.section)
+                    .map_or(0, |s| s.number())
+            })
+            .collect();
+        let numbers = leaves
+            .iter()
+            .map(|c| {
+                let d = |n: usize| number(&c.as_str()[..n]).unwrap_or(u32::MAX);
+                [d(2), d(4), d(6)]
+            })
+            .collect();
         Tables {
+            sections,
+            numbers,
             positions: leaves
                 .iter()
                 .enumerate()
@@ -76,6 +98,29 @@ impl Tables {
             .find(|t| t.unit == unit)
             .map(|t| t.interval)
     }
+}
+
+fn number(digits: &str) -> Option<u32> {
+    digits.bytes().try_fold(0u32, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// A code prefix as (which of chapter/heading/subheading, its number); `None` for other lengths.
+fn parse_prefix(prefix: &str) -> Option<(usize, u32)> {
+    let level = match prefix.len() {
+        2 => 0,
+        4 => 1,
+        6 => 2,
+        _ => return None,
+    };
+    Some((level, number(prefix)?))
+}
+
+fn under_any(tables: &Tables, leaf: usize, prefixes: &[(usize, u32)]) -> bool {
+    prefixes
+        .iter()
+        .any(|&(level, n)| tables.numbers[leaf][level] == n)
 }
 
 pub(crate) fn dimension_index(key: &str) -> Option<usize> {
@@ -115,6 +160,47 @@ impl Rule {
                 .interval(leaf, unit)
                 .is_none_or(|i| i.contains(*value)),
             Rule::NotSure => true,
+        }
+    }
+
+    /// `admits` for every subheading at once, with names resolved once: what scoring a
+    /// question over the whole posterior needs.
+    pub fn mask(&self, tables: &Tables) -> Vec<bool> {
+        let n = tables.leaves.len();
+        match self {
+            Rule::Value { dimension, value } => {
+                match dimension_index(dimension).and_then(|d| Some((d, value_index(d, value)?))) {
+                    Some((d, v)) => (0..n)
+                        .map(|l| tables.attributes.get(d, l).admits(v))
+                        .collect(),
+                    None => vec![true; n],
+                }
+            }
+            Rule::OtherThan { dimension, values } => match dimension_index(dimension) {
+                Some(d) => {
+                    let listed = values
+                        .iter()
+                        .filter_map(|v| value_index(d, v))
+                        .fold(0u64, |acc, v| acc | 1 << v);
+                    (0..n)
+                        .map(|l| tables.attributes.get(d, l).admits_other_than(listed))
+                        .collect()
+                }
+                None => vec![true; n],
+            },
+            Rule::Keep(prefixes) | Rule::Exclude(prefixes) => {
+                let parsed: Vec<(usize, u32)> =
+                    prefixes.iter().filter_map(|p| parse_prefix(p)).collect();
+                let keep = matches!(self, Rule::Keep(_));
+                if parsed.len() != prefixes.len() {
+                    // An odd prefix (5 digits): the slow, general test.
+                    return (0..n).map(|l| self.admits(tables, l)).collect();
+                }
+                (0..n)
+                    .map(|l| under_any(tables, l, &parsed) == keep)
+                    .collect()
+            }
+            rule => (0..n).map(|l| rule.admits(tables, l)).collect(),
         }
     }
 
