@@ -260,23 +260,35 @@ async fn guided_wizard_answers_without_reloading() {
             break;
         }
         let before = c.current_url().await.unwrap();
+        // The choice that leads to the gold code, read from the buttons' data-keeps and
+        // data-excludes, as any client can.
         let mut target = None;
+        let mut fallback = None;
         for b in c
             .find_all(Locator::Css("form.choices button"))
             .await
             .unwrap()
         {
-            let id = b.attr("value").await.unwrap().unwrap_or_default();
-            let prefix_of_gold =
-                !id.is_empty() && id.chars().all(|ch| ch.is_ascii_digit()) && gold.starts_with(&id);
-            if prefix_of_gold || (target.is_none() && id == "none") {
-                let keep = prefix_of_gold;
+            let list = |name: &'static str| {
+                let b = b.clone();
+                async move { b.attr(name).await.unwrap().unwrap_or_default() }
+            };
+            let keeps = list("data-keeps").await;
+            let excludes = list("data-excludes").await;
+            let under = |prefixes: &str| {
+                prefixes
+                    .split(' ')
+                    .any(|p| !p.is_empty() && gold.starts_with(p))
+            };
+            if under(&keeps) {
                 target = Some(b);
-                if keep {
-                    break;
-                }
+                break;
+            }
+            if !excludes.is_empty() && !under(&excludes) {
+                fallback = Some(b);
             }
         }
+        let target = target.or(fallback);
         target
             .unwrap_or_else(|| panic!("no choice leads to {gold} in round {round}"))
             .click()

@@ -99,7 +99,8 @@ fn step_view(ctx: &PageCtx, r: &GuideResponse, error: Option<&str>) -> Markup {
                 h2 { span.num { (t.guide_question) " " (r.asked + 1) } " " (q.text) }
                 form.guide-form.choices action={ (base) "/answer" } method="post" {
                     @for c in &q.choices {
-                        button.choice type="submit" name="choice" value=(c.id) title=[c.detail.as_deref()] data-choice=(c.id) { (c.label) }
+                        button.choice type="submit" name="choice" value=(c.id) title=[c.detail.as_deref()] data-choice=(c.id)
+                            data-keeps=(c.keeps.join(" ")) data-excludes=(c.excludes.join(" ")) { (c.label) }
                     }
                 }
                 form.guide-form.own-words action={ (base) "/answer" } method="post" {
