@@ -14,13 +14,7 @@ const DEPTH: usize = 10;
 pub fn run(c: &Classifier, cases_path: &Path, out_dir: &Path) -> anyhow::Result<()> {
     let (cases, sha) = eval::read_cases(cases_path).map_err(|e| BadInput(e.to_string()))?;
     let legs = c.legs();
-    let bar = ProgressBar::new(cases.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message("evaluate");
+    let bar = cases_bar(cases.len(), "evaluate");
     let mut fused = Vec::with_capacity(cases.len());
     let mut alone: Vec<Vec<eval::Ranked>> = vec![Vec::with_capacity(cases.len()); legs.len()];
     let mut latencies = Vec::with_capacity(cases.len());
@@ -83,6 +77,18 @@ pub fn run(c: &Classifier, cases_path: &Path, out_dir: &Path) -> anyhow::Result<
         html_path.display()
     );
     Ok(())
+}
+
+/// The progress bar of a run over evaluation cases.
+pub fn cases_bar(len: usize, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
 }
 
 fn leg_label(leg: LegName) -> String {

@@ -10,7 +10,6 @@ use anyhow::Context;
 use classify::Classifier;
 use guide::simulate::{run_case, summarise};
 use guide::{Dialogue, Guide, Settings, Step};
-use indicatif::{ProgressBar, ProgressStyle};
 use nomenclature::HsCode;
 
 use crate::BadInput;
@@ -164,13 +163,7 @@ pub fn evaluate(
     let (cases, sha) = eval::read_cases(cases_path).map_err(|e| BadInput(e.to_string()))?;
     let corpus_version = classifier.corpus().manifest.version.clone();
     let guide = Guide::new(classifier, settings.clone());
-    let bar = ProgressBar::new(cases.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message("simulate");
+    let bar = crate::eval_cmd::cases_bar(cases.len(), "simulate");
     let mut runs = Vec::new();
     let mut step_ms = Vec::new();
     let mut skipped = 0;

@@ -103,6 +103,18 @@ impl Dialogue {
     }
 }
 
+/// The `n` most probable leaves, best first (ties by corpus order).
+fn ranked(p: &[f64], n: usize) -> Vec<usize> {
+    let by_probability = |a: &usize, b: &usize| p[*b].total_cmp(&p[*a]).then(a.cmp(b));
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    if n < order.len() {
+        order.select_nth_unstable_by(n, by_probability);
+        order.truncate(n);
+    }
+    order.sort_by(by_probability);
+    order
+}
+
 /// A characteristic read from the description, applied without asking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Known {
@@ -213,10 +225,6 @@ impl Guide {
     }
 
     pub fn nomenclature(&self) -> &Nomenclature {
-        self.classifier.nomenclature()
-    }
-
-    fn hs(&self) -> &Nomenclature {
         self.classifier.nomenclature()
     }
 
@@ -361,7 +369,7 @@ impl Guide {
     /// ruled out, as the General Interpretative Rules read: so it is not concluded before an
     /// answer has excluded at least one of them.
     fn settled_by_elimination(&self, code: &HsCode, dialogue: &Dialogue) -> bool {
-        let hs = self.hs();
+        let hs = self.nomenclature();
         let text = hs.get(code).map_or("", |n| n.description.as_str());
         let residual =
             text.contains("n.e.c") || text.contains("n.e.s") || text.starts_with("Other");
@@ -389,7 +397,7 @@ impl Guide {
         if probability < self.settings.threshold || self.settled_by_elimination(code, dialogue) {
             return None;
         }
-        let tree = Tree::new(self.hs(), &self.tables);
+        let tree = Tree::new(self.nomenclature(), &self.tables);
         let question = tree.siblings_question(&code.parent()?, p)?;
         let asked = dialogue
             .answers
@@ -400,11 +408,9 @@ impl Guide {
 
     /// Where each choice leads: its prefixes, or the likely codes it keeps.
     fn fill_keeps(&self, question: &mut Question, p: &[f64]) {
-        let likely: Vec<usize> = self
-            .top(p, KEEPS_LISTED)
-            .iter()
-            .filter(|c| c.probability >= 1e-3)
-            .filter_map(|c| self.tables.position(&c.code))
+        let likely: Vec<usize> = ranked(p, KEEPS_LISTED)
+            .into_iter()
+            .filter(|&l| p[l] >= 1e-3)
             .collect();
         for choice in &mut question.choices {
             choice.keeps = match &choice.rule {
@@ -420,11 +426,8 @@ impl Guide {
     }
 
     fn top(&self, p: &[f64], n: usize) -> Vec<Scored> {
-        let mut order: Vec<usize> = (0..p.len()).collect();
-        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
-        order
+        ranked(p, n)
             .into_iter()
-            .take(n)
             .map(|leaf| self.scored(leaf, p[leaf]))
             .collect()
     }
@@ -432,7 +435,7 @@ impl Guide {
     fn scored(&self, leaf: usize, probability: f64) -> Scored {
         let code = self.tables.leaves[leaf].clone();
         Scored {
-            description: self.hs().path_text(&code),
+            description: self.nomenclature().path_text(&code),
             code,
             probability,
         }
@@ -441,7 +444,7 @@ impl Guide {
     /// The question with the highest expected information gain that has not been asked, is
     /// not on a topic the user was unsure of, and is not answered by the description already.
     fn next_question(&self, dialogue: &Dialogue, known: &[Known], p: &[f64]) -> Option<Question> {
-        let tree = Tree::new(self.hs(), &self.tables);
+        let tree = Tree::new(self.nomenclature(), &self.tables);
         let mut asked_keys: Vec<&str> = Vec::new();
         // After "none of these" at a tree level, the classifier is not to be trusted there:
         // broaden to coarser levels until a branch is chosen again.
@@ -491,10 +494,15 @@ impl Guide {
                 .filter(|&&l| reachable(l))
                 .filter_map(|&l| tree.tree_question(l, p)),
         );
-        candidates.extend((0..DIMENSIONS.len()).filter_map(|d| tree.attribute_question(d, p)));
+        candidates.extend(
+            (0..DIMENSIONS.len())
+                .filter(|&d| !closed_topics.contains(&DIMENSIONS[d].key))
+                .filter_map(|d| tree.attribute_question(d, p)),
+        );
         candidates.extend(
             tree.units(p)
                 .iter()
+                .filter(|u| !closed_topics.contains(&format!("unit:{u}").as_str()))
                 .filter_map(|u| tree.numeric_question(u, p)),
         );
         let scored: Vec<(f64, Question)> = candidates
@@ -588,7 +596,7 @@ impl Guide {
 
     /// The nomenclature texts on the result's path that an answer agrees with.
     fn matched(&self, code: &HsCode, rule: &Rule) -> Vec<(HsCode, String)> {
-        let hs = self.hs();
+        let hs = self.nomenclature();
         let mut path: Vec<(HsCode, String)> = hs
             .ancestors(code)
             .iter()

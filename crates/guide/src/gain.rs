@@ -50,8 +50,3 @@ pub fn information_gain(question: &Question, p: &[f64], tables: &Tables) -> f64 
         .sum();
     (entropy - conditional / total).max(0.0)
 }
-
-/// Shannon entropy of a distribution, in bits.
-pub fn entropy(p: &[f64]) -> f64 {
-    p.iter().filter(|&&x| x > 0.0).map(|&x| -x * x.log2()).sum()
-}

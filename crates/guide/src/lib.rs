@@ -24,6 +24,6 @@ mod words;
 pub use dialogue::{
     Answer, Dialogue, EndReason, Guide, Known, Outcome, Reason, RuledOut, Scored, Settings, Step,
 };
-pub use gain::{entropy, information_gain};
+pub use gain::information_gain;
 pub use questions::{Choice, MAX_CHOICES, NONE_OF_THESE, NOT_SURE, Question, TreeLevel};
 pub use rule::{Rule, Tables};

@@ -180,13 +180,19 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// The mass of every branch at a level.
-    fn masses(&self, level: TreeLevel, p: &[f64]) -> Vec<(String, f64)> {
+    /// The mass of every branch at a level, by branch id.
+    fn mass_by_id(&self, level: TreeLevel, p: &[f64]) -> HashMap<u32, f64> {
         let mut mass: HashMap<u32, f64> = HashMap::new();
         for (leaf, &m) in p.iter().enumerate() {
             *mass.entry(self.group_id(level, leaf)).or_default() += m;
         }
-        mass.into_iter()
+        mass
+    }
+
+    /// The mass of every branch at a level, by branch name.
+    fn masses(&self, level: TreeLevel, p: &[f64]) -> Vec<(String, f64)> {
+        self.mass_by_id(level, p)
+            .into_iter()
             .map(|(id, m)| (Tree::group_name(level, id), m))
             .collect()
     }
@@ -223,11 +229,9 @@ impl<'a> Tree<'a> {
 
     /// The share of the mass held by the heaviest branch at a level.
     pub fn dominance(&self, level: TreeLevel, p: &[f64]) -> f64 {
-        let mut mass: HashMap<u32, f64> = HashMap::new();
-        for (leaf, &m) in p.iter().enumerate() {
-            *mass.entry(self.group_id(level, leaf)).or_default() += m;
-        }
-        mass.values().fold(0.0, |a, &b| a.max(b))
+        self.mass_by_id(level, p)
+            .values()
+            .fold(0.0, |a, &b| a.max(b))
     }
 
     /// "Which of these …?" over the heaviest branches at one level, or `None` when one branch

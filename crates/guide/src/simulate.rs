@@ -61,8 +61,8 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
                 result: outcome.code,
                 questions: step.asked,
                 reason: outcome.reason,
-                baseline: baseline_questions(guide_hs(guide), gold),
-                paged_baseline: paged_baseline_questions(guide_hs(guide), gold),
+                baseline: baseline_questions(guide.nomenclature(), gold),
+                paged_baseline: paged_baseline_questions(guide.nomenclature(), gold),
                 trace,
             });
         }
@@ -72,10 +72,6 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
         trace.push(format!("{} → {label}", question.text));
         dialogue.answers.push(Guide::choose(&question, choice)?);
     }
-}
-
-fn guide_hs(guide: &Guide) -> &Nomenclature {
-    guide.nomenclature()
 }
 
 /// At each level of the top-down walk, the number of branches and the gold branch's
