@@ -11,6 +11,11 @@ pub fn now() -> String {
     format(OffsetDateTime::now_utc())
 }
 
+/// Now plus a duration, as stored text (session expiries).
+pub fn now_plus(d: std::time::Duration) -> String {
+    format(OffsetDateTime::now_utc() + d)
+}
+
 pub fn format(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(FORMAT)

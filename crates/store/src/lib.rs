@@ -9,6 +9,7 @@
 //! audit entry commit together or not at all.
 
 pub mod accounts;
+pub mod aeo;
 pub mod applications;
 pub mod attachments;
 mod audit;
@@ -25,7 +26,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditRecord, Verification};
-pub use clock::now;
+pub use clock::{now, now_plus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

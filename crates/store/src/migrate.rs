@@ -6,11 +6,14 @@ use std::borrow::Cow;
 use sqlx::AnyPool;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/0001_platform.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/0001_platform.sql"),
+    ),
+    (2, "aeo", include_str!("../migrations/0002_aeo.sql")),
+];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {
     let migrations: Vec<Migration> = MIGRATIONS
