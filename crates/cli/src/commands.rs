@@ -12,6 +12,8 @@ pub fn serve(
     bind: &str,
     profile: &str,
     guide_settings: guide::Settings,
+    database_url: &str,
+    rate_limit: u32,
 ) -> anyhow::Result<()> {
     let profile = Profile::parse(profile)
         .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
@@ -32,6 +34,14 @@ pub fn serve(
     .with_guide_key(server::guide_token::TokenKey::new(key));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
+        let store = crate::platform_cmd::open(database_url).await?;
+        let app = app.with_platform(server::platform::Platform::new(
+            store,
+            server::platform::PlatformSettings {
+                requests_per_minute: rate_limit,
+                ..Default::default()
+            },
+        ));
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;

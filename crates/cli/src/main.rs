@@ -8,6 +8,7 @@ mod commands;
 mod eval_cmd;
 mod guide_cmd;
 mod open;
+mod platform_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,10 @@ struct Cli {
         default_value = "models"
     )]
     model_dir: PathBuf,
+    /// The platform database: sqlite://PATH or postgres://… (default: SQLite in the state
+    /// directory).
+    #[arg(long, global = true, env = "CUSTOMS_DATABASE_URL")]
+    database_url: Option<String>,
     /// Run without the sentence encoder even if its files are there.
     #[arg(long, global = true, env = "CUSTOMS_NO_ENCODER")]
     no_encoder: bool,
@@ -58,6 +63,24 @@ enum Command {
         /// Guided dialogues ask at most this many questions.
         #[arg(long, env = "CUSTOMS_GUIDE_MAX_QUESTIONS", default_value_t = 8)]
         guide_max_questions: usize,
+        /// Requests per minute one platform client (key, user or address) may make.
+        #[arg(long, env = "CUSTOMS_RATE_LIMIT", default_value_t = 600)]
+        rate_limit: u32,
+    },
+    /// The hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Platform accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Approved advance rulings.
+    Rulings {
+        #[command(subcommand)]
+        action: RulingsAction,
     },
     /// Show one code with its path and children: "8471.30" or "847130".
     Lookup {
@@ -142,6 +165,44 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AuditAction {
+    /// Recompute the chain; exit 1 and name the first broken entry if it was tampered with.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// trader, broker, officer, agency or admin.
+        #[arg(long)]
+        role: String,
+        /// The company's business ID (traders, brokers and agencies).
+        #[arg(long)]
+        company: Option<String>,
+        /// Registers the company too when it is new.
+        #[arg(long)]
+        company_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulingsAction {
+    /// Write approved rulings as labelled examples (JSONL) for the corpus.
+    Export {
+        #[arg(long, default_value = "var/labelled/rulings.jsonl")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum CorpusAction {
     /// Build the corpus artifact now (it is otherwise rebuilt when its inputs change).
     Build,
@@ -194,8 +255,40 @@ fn main() -> ExitCode {
             profile,
             guide_threshold,
             guide_max_questions,
-        } => guide_cmd::settings(guide_threshold, guide_max_questions)
-            .and_then(|g| commands::serve(&paths, &bind, &profile, g)),
+            rate_limit,
+        } => guide_cmd::settings(guide_threshold, guide_max_questions).and_then(|g| {
+            let url = platform_cmd::database_url(cli.database_url.as_deref(), &state)?;
+            commands::serve(&paths, &bind, &profile, g, &url, rate_limit)
+        }),
+        Command::Audit {
+            action: AuditAction::Verify { json },
+        } => platform_cmd::database_url(cli.database_url.as_deref(), &state)
+            .and_then(|url| platform_cmd::audit_verify(&url, json)),
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    name,
+                    role,
+                    company,
+                    company_name,
+                },
+        } => platform_cmd::database_url(cli.database_url.as_deref(), &state).and_then(|url| {
+            platform_cmd::add_user(
+                &url,
+                platform_cmd::NewUserArgs {
+                    email: &email,
+                    name: &name,
+                    role: &role,
+                    company: company.as_deref(),
+                    company_name: company_name.as_deref(),
+                },
+            )
+        }),
+        Command::Rulings {
+            action: RulingsAction::Export { out },
+        } => platform_cmd::database_url(cli.database_url.as_deref(), &state)
+            .and_then(|url| platform_cmd::export_rulings(&url, &out)),
         Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
         Command::Search { text, limit, json } => {
             commands::search(&data_dir, &state, &text.join(" "), limit, json)

@@ -9,6 +9,7 @@ pub mod guide_token;
 mod internal;
 pub mod limits;
 mod metrics;
+pub mod platform;
 mod problem;
 mod web;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub guide: Arc<guide::Guide>,
     /// Signs guided-dialogue sessions; instances behind one load balancer share it.
     pub guide_key: guide_token::TokenKey,
+    /// Accounts, e-Application and AEO: mounted when a store is configured.
+    pub platform: Option<Arc<platform::Platform>>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             metrics,
             started: Instant::now(),
             data_dir,
+            platform: None,
         }
     }
 }
@@ -66,6 +70,12 @@ impl AppState {
     /// Signs sessions with a configured key instead of a fresh random one.
     pub fn with_guide_key(mut self, key: guide_token::TokenKey) -> AppState {
         self.guide_key = key;
+        self
+    }
+
+    /// Mounts the service platform over this store.
+    pub fn with_platform(mut self, platform: platform::Platform) -> AppState {
+        self.platform = Some(Arc::new(platform));
         self
     }
 }
@@ -79,6 +89,9 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render));
     if state.profile.mounts_internal_routes() {
         app = app.merge(internal::routes());
+    }
+    if state.platform.is_some() {
+        app = app.merge(platform::routes(state.profile, state.clone()));
     }
     limits::apply(app.fallback(web::not_found), state.clone()).with_state(state)
 }

@@ -18,8 +18,10 @@ use crate::problem::{Problem, problem_for_bare_errors};
 pub const MAX_QUERY_BYTES: usize = 512;
 /// Longest request target accepted (path and query, bytes); longer gets 414.
 pub const MAX_URI_BYTES: usize = 8192;
-/// Largest request body accepted; larger gets 413.
+/// Largest request body accepted; larger gets 413. Attachment uploads alone may send up to
+/// `MAX_UPLOAD_BYTES`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Most results one request may ask for.
 pub const MAX_RESULTS: usize = 100;
 pub const DEFAULT_RESULTS: usize = 10;
@@ -40,7 +42,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Wraps every route. The last layer added is the outermost: tracing sees everything, the
 /// problem layer rewrites errors from all the layers inside it, metrics count rejections too.
 pub(crate) fn apply(app: Router<AppState>, state: AppState) -> Router<AppState> {
-    app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+    app.layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

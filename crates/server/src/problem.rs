@@ -14,6 +14,15 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// Per-field errors of a rejected form (422), each naming the field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 impl Problem {
@@ -23,7 +32,13 @@ impl Problem {
             title: status.canonical_reason().unwrap_or("Error").into(),
             status: status.as_u16(),
             detail: detail.into(),
+            errors: Vec::new(),
         }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Problem {
+        self.errors = errors;
+        self
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Problem {

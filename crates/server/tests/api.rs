@@ -154,10 +154,22 @@ async fn limits_and_methods_are_enforced_as_problems() {
         Some("GET,HEAD")
     );
     expect_problem(res, 405).await;
-    let big = vec![b'x'; 2 * 1024 * 1024];
+    // Past the upload limit, any route refuses the body before reading it.
+    let huge = vec![b'x'; server::limits::MAX_UPLOAD_BYTES + 128 * 1024];
     let res = s
         .client
         .post(s.url("/api/v1/search"))
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 413).await;
+    // Past the ordinary body limit, a JSON route refuses it too.
+    let big = format!(r#"{{"description": "{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    let res = s
+        .client
+        .post(s.url("/api/v1/classify"))
+        .header("content-type", "application/json")
         .body(big)
         .send()
         .await

@@ -74,6 +74,8 @@ pub enum QueueOrder {
 pub struct ApplicationFilter {
     /// Only these companies' cases; `None` for staff, who see all.
     pub companies: Option<Vec<String>>,
+    /// Also the cases this (broker) company filed, whoever they are for.
+    pub or_filed_by: Option<String>,
     pub status: Option<String>,
     pub kind: Option<String>,
     pub assigned_to: Option<String>,
@@ -414,7 +416,14 @@ impl Store {
                 .iter()
                 .map(|c| placeholder(c, &mut binds))
                 .collect();
-            clauses.push(format!("company_id IN ({})", list.join(", ")));
+            let mut visible = format!("company_id IN ({})", list.join(", "));
+            if let Some(broker) = &filter.or_filed_by {
+                visible = format!(
+                    "({visible} OR filed_by_company = {})",
+                    placeholder(broker, &mut binds)
+                );
+            }
+            clauses.push(visible);
         }
         if let Some(status) = &filter.status {
             clauses.push(format!("status = {}", placeholder(status, &mut binds)));

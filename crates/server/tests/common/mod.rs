@@ -72,9 +72,17 @@ impl TestServer {
 /// Starts a real server on 127.0.0.1 with an ephemeral port; it lives as long as the test's
 /// runtime.
 pub async fn start(profile: Profile) -> TestServer {
+    start_with(state(profile)).await
+}
+
+/// The application state a test server runs on, before any platform is added.
+pub fn state(profile: Profile) -> server::AppState {
     let (index, classifier, guide) = engine().clone();
-    let state = server::AppState::new(index, classifier, guide, profile, data_dir())
-        .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY));
+    server::AppState::new(index, classifier, guide, profile, data_dir())
+        .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY))
+}
+
+pub async fn start_with(state: server::AppState) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve(listener, state, std::future::pending()));

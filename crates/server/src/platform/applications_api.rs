@@ -1,0 +1,789 @@
+//! Customs e-Application over JSON: application types and their forms, drafts, the
+//! workflow actions, attachments, the officers' review queue and the published rulings.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use eapp::{Action, ApplicationKind, Completeness, Decision, Status};
+use serde::{Deserialize, Serialize};
+use store::applications::{
+    ApplicationFilter, ApplicationRecord, EventRecord, NewApplication, QueueOrder, StatusChange,
+};
+use store::attachments::{Attachment, NewAttachment};
+
+use super::accounts_api::json_body;
+use super::casework::{self, ClockView, code_exists, iso, party_of, today, visible};
+use super::errors::{conflict, forbidden, unprocessable};
+use super::platform;
+use crate::{AppState, Problem};
+
+/// Largest attachment, and most attachments per case (as the UK service allows).
+pub const MAX_ATTACHMENT_BYTES: usize = crate::limits::MAX_UPLOAD_BYTES;
+pub const MAX_ATTACHMENTS: usize = 10;
+
+pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
+    Some(match (method, path) {
+        ("GET", "/api/v1/application-types") => get(types),
+        ("GET", "/api/v1/applications") => get(list),
+        ("POST", "/api/v1/applications") => post(create),
+        ("GET", "/api/v1/applications/{id}") => get(show),
+        ("PUT", "/api/v1/applications/{id}") => put(edit),
+        ("POST", "/api/v1/applications/{id}/actions") => post(act),
+        ("POST", "/api/v1/applications/{id}/attachments") => {
+            post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES))
+        }
+        ("GET", "/api/v1/applications/{id}/attachments/{attachment}") => get(download),
+        ("POST", "/api/v1/applications/{id}/assign") => post(assign),
+        ("GET", "/api/v1/review-queue") => get(queue),
+        ("GET", "/api/v1/rulings") => get(rulings),
+        _ => return None,
+    })
+}
+
+#[derive(Serialize)]
+struct TypeView {
+    kind: ApplicationKind,
+    title: &'static str,
+    legal_working_days: u32,
+    reply_working_days: u32,
+    fields: &'static [eapp::Field],
+}
+
+async fn types() -> Json<Vec<TypeView>> {
+    Json(
+        ApplicationKind::ALL
+            .into_iter()
+            .map(|kind| TypeView {
+                kind,
+                title: kind.title(),
+                legal_working_days: kind.legal_working_days(),
+                reply_working_days: kind.reply_working_days(),
+                fields: kind.schema(),
+            })
+            .collect(),
+    )
+}
+
+/// Form values may come as JSON strings, numbers or booleans; the schema checks them as text.
+fn field_strings(
+    fields: BTreeMap<String, serde_json::Value>,
+) -> Result<BTreeMap<String, String>, Problem> {
+    fields
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => Ok((k, s)),
+            serde_json::Value::Number(n) => Ok((k, n.to_string())),
+            serde_json::Value::Bool(b) => Ok((k, b.to_string())),
+            _ => Err(Problem::bad_request(format!(
+                "fields.{k}: give a string or a number, not a list or an object."
+            ))),
+        })
+        .collect()
+}
+
+fn parse_kind(kind: &str) -> Result<ApplicationKind, Problem> {
+    ApplicationKind::parse(kind).ok_or_else(|| {
+        let known: Vec<_> = ApplicationKind::ALL.iter().map(|k| k.as_str()).collect();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("kind: must be one of {}.", known.join(", ")),
+        )
+    })
+}
+
+fn stored_kind(case: &ApplicationRecord) -> Result<ApplicationKind, Problem> {
+    ApplicationKind::parse(&case.kind).ok_or_else(|| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "a stored case has an unknown kind",
+        )
+    })
+}
+
+fn stored_status(case: &ApplicationRecord) -> Result<Status, Problem> {
+    Status::parse(&case.status).ok_or_else(|| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "a stored case has an unknown status",
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct CaseView {
+    #[serde(flatten)]
+    case: ApplicationRecord,
+    title: &'static str,
+    status_label: &'static str,
+    clock: ClockView,
+    /// What the caller may do next.
+    allowed_actions: Vec<Action>,
+    events: Vec<EventRecord>,
+    attachments: Vec<Attachment>,
+}
+
+/// A case the caller may see, or 404.
+async fn load(
+    state: &AppState,
+    caller: &super::Caller,
+    id: &str,
+) -> Result<ApplicationRecord, Problem> {
+    let case = platform(state).store.application(id).await?;
+    match case {
+        Some(case) if visible(state, &caller.actor, &case).await? => Ok(case),
+        _ => Err(Problem::not_found(format!(
+            "No application {id} that you may see."
+        ))),
+    }
+}
+
+async fn view(
+    state: &AppState,
+    caller: &super::Caller,
+    case: ApplicationRecord,
+) -> Result<Response, Problem> {
+    let store = &platform(state).store;
+    let kind = stored_kind(&case)?;
+    let status = stored_status(&case)?;
+    let events = store.application_events(&case.id).await?;
+    let attachments = store.attachments("application", &case.id).await?;
+    let allowed_actions = party_of(&caller.actor)
+        .map(|party| eapp::allowed_actions(status, party))
+        .unwrap_or_default();
+    let etag = format!("\"{}\"", case.version);
+    let body = CaseView {
+        title: kind.title(),
+        status_label: status.label(),
+        clock: casework::clock_view(state, kind, &events),
+        allowed_actions,
+        events,
+        attachments,
+        case,
+    };
+    let mut res = Json(body).into_response();
+    res.headers_mut()
+        .insert(header::ETAG, HeaderValue::from_str(&etag).expect("digits"));
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct CreateRequest {
+    kind: String,
+    #[serde(default)]
+    fields: BTreeMap<String, serde_json::Value>,
+    /// A broker names the trader it files for.
+    company_id: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    body: Result<Json<CreateRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let kind = parse_kind(&req.kind)?;
+    let own = caller
+        .actor
+        .company()
+        .ok_or_else(|| forbidden("This account belongs to no company."))?
+        .to_string();
+    let p = platform(&state);
+    let (company, filed_by) = match req.company_id.as_deref().map(str::trim) {
+        None => (own.clone(), None),
+        Some(c) if c == own => (own.clone(), None),
+        Some(c) => {
+            if caller.actor.role() != Some(auth::Role::Broker)
+                || !p.store.has_mandate(&own, c).await?
+            {
+                return Err(forbidden(format!(
+                    "You may not file for company {c}: it has not authorised your company."
+                )));
+            }
+            (c.to_string(), Some(own.clone()))
+        }
+    };
+    let fields = field_strings(req.fields)?;
+    let fields = eapp::validate(kind, &fields, &code_exists(&state), Completeness::Draft)
+        .map_err(|errors| unprocessable("The form has errors.", errors))?;
+    let user_id = match &caller.actor {
+        auth::Actor::User { id, .. } | auth::Actor::ApiKey { id, .. } => id.clone(),
+        auth::Actor::Anonymous => unreachable!("the guard admits no anonymous applicant"),
+    };
+    let mut tx = p.store.write().await?;
+    let case = tx
+        .create_application(
+            &caller.audit_name(),
+            NewApplication {
+                kind: kind.as_str(),
+                company_id: &company,
+                filed_by_company: filed_by.as_deref(),
+                created_by: &user_id,
+                fields: &fields,
+                on_date: &iso(today()),
+            },
+        )
+        .await?;
+    tx.commit().await?;
+    let mut res = view(&state, &caller, case).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ListView {
+    total: i64,
+    items: Vec<ApplicationRecord>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ListView>, Problem> {
+    let companies = casework::visible_companies(&state, &caller.actor).await?;
+    let staff = companies.is_none();
+    let (items, total) = platform(&state)
+        .store
+        .list_applications(&ApplicationFilter {
+            companies,
+            or_filed_by: match caller.actor.role() {
+                Some(auth::Role::Broker) => caller.actor.company().map(str::to_string),
+                _ => None,
+            },
+            status: q.status,
+            kind: q.kind,
+            exclude_drafts: staff,
+            order: QueueOrder::NewestFirst,
+            limit: q.limit.unwrap_or(50).clamp(1, 200),
+            offset: q.offset.unwrap_or(0).max(0),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Json(ListView { total, items }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let case = load(&state, &caller, &id).await?;
+    view(&state, &caller, case).await
+}
+
+/// The version the client last saw: `version` in the body, else the `If-Match` header.
+/// Without either, a write could overwrite someone else's: 428.
+fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<i64, Problem> {
+    if let Some(v) = body {
+        return Ok(v);
+    }
+    headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().trim_matches('"').parse().ok())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "Say which version you are changing: \"version\" in the body or an If-Match header with the ETag.",
+            )
+        })
+}
+
+#[derive(Deserialize)]
+struct EditRequest {
+    fields: BTreeMap<String, serde_json::Value>,
+    version: Option<i64>,
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<EditRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let version = expected_version(req.version, &headers)?;
+    let case = load(&state, &caller, &id).await?;
+    let kind = stored_kind(&case)?;
+    let status = stored_status(&case)?;
+    if !matches!(status, Status::Draft | Status::InfoRequested) {
+        return Err(conflict(format!(
+            "An application that is {} cannot be edited; only drafts and applications waiting for more information can.",
+            status.label().to_lowercase()
+        )));
+    }
+    let fields = field_strings(req.fields)?;
+    let fields = eapp::validate(kind, &fields, &code_exists(&state), Completeness::Draft)
+        .map_err(|errors| unprocessable("The form has errors.", errors))?;
+    let mut tx = platform(&state).store.write().await?;
+    let case = tx
+        .update_application_fields(&caller.audit_name(), &case.id, version, &fields)
+        .await?;
+    tx.commit().await?;
+    view(&state, &caller, case).await
+}
+
+#[derive(Deserialize)]
+struct ActionRequest {
+    action: String,
+    version: Option<i64>,
+    /// The officer's request or reasons, or the applicant's reply.
+    message: Option<String>,
+    /// Approving an advance ruling: the 6-digit code decided.
+    decision_code: Option<String>,
+}
+
+fn notice(kind: ApplicationKind, action: Action, to: Status, message: Option<&str>) -> String {
+    let head = format!(
+        "{}: {} — now {}.",
+        kind.title(),
+        action.as_str().replace('_', " "),
+        to.label().to_lowercase()
+    );
+    match message {
+        Some(m) if !m.trim().is_empty() => format!("{head} {}", m.trim()),
+        _ => head,
+    }
+}
+
+async fn act(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<ActionRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let version = expected_version(req.version, &headers)?;
+    let action = Action::parse(&req.action).ok_or_else(|| {
+        let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("action: must be one of {}.", known.join(", ")),
+        )
+    })?;
+    let party = party_of(&caller.actor)
+        .ok_or_else(|| forbidden("Your role takes no part in applications."))?;
+    let case = load(&state, &caller, &id).await?;
+    let kind = stored_kind(&case)?;
+    let from = stored_status(&case)?;
+    let to = eapp::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
+    if case.version != version {
+        return Err(store::StoreError::Stale {
+            current: case.version,
+        }
+        .into());
+    }
+    if matches!(action, Action::Submit | Action::Respond) {
+        eapp::validate(
+            kind,
+            &case.fields,
+            &code_exists(&state),
+            Completeness::Submission,
+        )
+        .map_err(|errors| unprocessable("Complete the form before you submit it.", errors))?;
+    }
+    let decision = Decision {
+        code: req.decision_code.clone(),
+        reasons: req.message.clone().unwrap_or_default(),
+    };
+    eapp::check_decision(kind, action, &decision, &code_exists(&state))
+        .map_err(|errors| unprocessable("The decision is incomplete.", errors))?;
+    let code = decision.code.as_deref().and_then(eapp::normalize_hs_code);
+    let deciding = matches!(action, Action::Approve | Action::Reject);
+    let actor = caller.audit_name();
+    let on_date = iso(today());
+    let p = platform(&state);
+    let mut tx = p.store.write().await?;
+    let mut updated = tx
+        .change_application_status(
+            &actor,
+            StatusChange {
+                id: &case.id,
+                expected_version: version,
+                action: action.as_str(),
+                to_status: to.as_str(),
+                message: req.message.as_deref(),
+                decision_code: if deciding { code.as_deref() } else { None },
+                decision_reasons: if deciding {
+                    req.message.as_deref()
+                } else {
+                    None
+                },
+                on_date: &on_date,
+            },
+        )
+        .await?;
+    // An officer who starts a review takes the case unless someone already has it.
+    if action == Action::StartReview
+        && updated.assigned_to.is_none()
+        && let auth::Actor::User { id: officer, .. } = &caller.actor
+    {
+        updated = tx
+            .assign_application(&actor, &case.id, updated.version, Some(officer))
+            .await?;
+    }
+    if action == Action::Approve
+        && kind == ApplicationKind::AdvanceRuling
+        && let (Some(code), Some(description)) = (&code, case.fields.get("goods_description"))
+    {
+        tx.add_labelled_example("advance_ruling", &case.reference, description, code)
+            .await?;
+    }
+    let message = notice(kind, action, to, req.message.as_deref());
+    tx.notify_company(&case.company_id, &case.reference, &message)
+        .await?;
+    tx.commit().await?;
+    view(&state, &caller, updated).await
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    filename: String,
+    #[serde(default)]
+    confidential: bool,
+}
+
+/// The media types accepted, each with the leading bytes its files must start with.
+const MEDIA_TYPES: &[(&str, &[u8])] = &[
+    ("application/pdf", b"%PDF-"),
+    ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", b"\xff\xd8\xff"),
+    ("text/plain", b""),
+    ("text/csv", b""),
+];
+
+async fn upload(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let Some((_, magic)) = MEDIA_TYPES.iter().find(|(t, _)| *t == media_type) else {
+        let known: Vec<_> = MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "Content-Type {media_type:?} is not accepted; send one of {}.",
+                known.join(", ")
+            ),
+        ));
+    };
+    let text = media_type.starts_with("text/");
+    if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(&body).is_err())
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The file's content is not {media_type}."),
+        ));
+    }
+    let filename = q.filename.trim();
+    let name_ok = !filename.is_empty()
+        && filename.chars().count() <= 200
+        && !filename.contains(['/', '\\', '\0'])
+        && !filename.chars().any(char::is_control);
+    if !name_ok {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "filename: 1 to 200 characters, without path separators or control characters.",
+        ));
+    }
+    let case = load(&state, &caller, &id).await?;
+    let status = stored_status(&case)?;
+    if !matches!(status, Status::Draft | Status::InfoRequested) {
+        return Err(conflict(
+            "Attachments can be added to drafts and to applications waiting for more information.",
+        ));
+    }
+    let store = &platform(&state).store;
+    if store.attachments("application", &case.id).await?.len() >= MAX_ATTACHMENTS {
+        return Err(conflict(format!(
+            "An application holds at most {MAX_ATTACHMENTS} attachments."
+        )));
+    }
+    let mut tx = store.write().await?;
+    let attachment = tx
+        .add_attachment(
+            &caller.audit_name(),
+            NewAttachment {
+                owner_kind: "application",
+                owner_id: &case.id,
+                filename,
+                media_type: &media_type,
+                content: &body,
+                confidential: q.confidential,
+            },
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let case = load(&state, &caller, &id).await?;
+    let (meta, bytes) = platform(&state)
+        .store
+        .attachment_content(&attachment)
+        .await?;
+    if meta.owner_kind != "application" || meta.owner_id != case.id {
+        return Err(Problem::not_found(
+            "No such attachment on this application.",
+        ));
+    }
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&meta.media_type).expect("stored media types are ASCII"),
+    );
+    let ascii_name: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")).expect("ASCII"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).expect("hex"),
+    );
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct AssignRequest {
+    /// An officer's user id; null releases the case.
+    officer_id: Option<String>,
+    version: Option<i64>,
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<AssignRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let version = expected_version(req.version, &headers)?;
+    let case = load(&state, &caller, &id).await?;
+    let store = &platform(&state).store;
+    if let Some(officer) = &req.officer_id {
+        match store.user(officer).await? {
+            Some(u) if u.role == auth::Role::Officer && !u.disabled => {}
+            _ => {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "officer_id: not an active customs officer.",
+                ));
+            }
+        }
+    }
+    let mut tx = store.write().await?;
+    let case = tx
+        .assign_application(
+            &caller.audit_name(),
+            &case.id,
+            version,
+            req.officer_id.as_deref(),
+        )
+        .await?;
+    tx.commit().await?;
+    view(&state, &caller, case).await
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    /// `me`, `none` or an officer's id.
+    assigned: Option<String>,
+    /// `due` (default: the nearest legal deadline first), `oldest` or `newest`.
+    sort: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QueueItem {
+    id: String,
+    reference: String,
+    kind: String,
+    title: &'static str,
+    company_id: String,
+    status: String,
+    assigned_to: Option<String>,
+    updated_at: String,
+    clock: ClockView,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<Vec<QueueItem>>, Problem> {
+    let sort = q.sort.as_deref().unwrap_or("due");
+    if !["due", "oldest", "newest"].contains(&sort) {
+        return Err(Problem::bad_request(
+            "sort: must be one of due, oldest, newest.",
+        ));
+    }
+    let store = &platform(&state).store;
+    let (cases, _) = store
+        .list_applications(&ApplicationFilter {
+            status: q.status.clone(),
+            kind: q.kind.clone(),
+            exclude_drafts: true,
+            order: if sort == "newest" {
+                QueueOrder::NewestFirst
+            } else {
+                QueueOrder::OldestFirst
+            },
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let me = match &caller.actor {
+        auth::Actor::User { id, .. } => Some(id.clone()),
+        _ => None,
+    };
+    let mut items = Vec::new();
+    for case in cases {
+        let open = Status::parse(&case.status).is_some_and(|s| !s.is_terminal());
+        if q.status.is_none() && !open {
+            continue;
+        }
+        let keep = match q.assigned.as_deref() {
+            None => true,
+            Some("none") => case.assigned_to.is_none(),
+            Some("me") => case.assigned_to == me,
+            Some(other) => case.assigned_to.as_deref() == Some(other),
+        };
+        if !keep {
+            continue;
+        }
+        let kind = stored_kind(&case)?;
+        let events = store.application_events(&case.id).await?;
+        items.push(QueueItem {
+            clock: casework::clock_view(&state, kind, &events),
+            title: kind.title(),
+            id: case.id,
+            reference: case.reference,
+            kind: case.kind,
+            company_id: case.company_id,
+            status: case.status,
+            assigned_to: case.assigned_to,
+            updated_at: case.updated_at,
+        });
+    }
+    if sort == "due" {
+        items.sort_by(|a, b| {
+            let due = |i: &QueueItem| (i.clock.due.is_none(), i.clock.due.clone());
+            due(a)
+                .cmp(&due(b))
+                .then_with(|| a.reference.cmp(&b.reference))
+        });
+    }
+    Ok(Json(items))
+}
+
+#[derive(Deserialize)]
+struct RulingsQuery {
+    q: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PublishedRuling {
+    reference: String,
+    code: Option<String>,
+    decided_at: String,
+    /// The application with its confidential fields removed.
+    fields: BTreeMap<String, String>,
+}
+
+/// Approved advance rulings as precedents, with confidential parts removed.
+async fn rulings(
+    State(state): State<AppState>,
+    Query(q): Query<RulingsQuery>,
+) -> Result<Json<Vec<PublishedRuling>>, Problem> {
+    let (cases, _) = platform(&state)
+        .store
+        .list_applications(&ApplicationFilter {
+            status: Some(Status::Approved.as_str().into()),
+            kind: Some(ApplicationKind::AdvanceRuling.as_str().into()),
+            order: QueueOrder::NewestFirst,
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let words: Vec<String> =
+        q.q.unwrap_or_default()
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+    Ok(Json(
+        cases
+            .into_iter()
+            .map(|case| PublishedRuling {
+                fields: eapp::redact(ApplicationKind::AdvanceRuling, &case.fields),
+                reference: case.reference,
+                code: case.decision_code,
+                decided_at: case.updated_at,
+            })
+            .filter(|r| {
+                let text = r
+                    .fields
+                    .values()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,102 @@
+//! The service platform over HTTP: accounts and sessions, the e-Application and AEO
+//! services. Routes are built from the [`access::ENDPOINTS`] table; [`guard`] resolves the
+//! caller, enforces the declared rule, CSRF on cookie sessions and per-client rate limits.
+
+pub mod access;
+mod accounts_api;
+mod applications_api;
+mod caller;
+mod casework;
+mod errors;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::MethodRouter;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use settings::Profile;
+
+use crate::AppState;
+pub use access::{Deploy, ENDPOINTS, Endpoint};
+pub use caller::{Caller, SESSION_COOKIE};
+
+/// What the platform routes share.
+pub struct Platform {
+    pub store: store::Store,
+    pub settings: PlatformSettings,
+    pub(crate) login_by_account: auth::LoginThrottle,
+    pub(crate) login_by_address: auth::LoginThrottle,
+    pub(crate) limiter: DefaultKeyedRateLimiter<String>,
+    pub(crate) calendar: eapp::Calendar,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlatformSettings {
+    /// Requests per minute one client (API key, user or address) may make.
+    pub requests_per_minute: u32,
+    /// How long a sign-in lasts.
+    pub session_ttl: Duration,
+    /// Failed sign-ins per account, and per client address, before a lockout.
+    pub login_failures_per_account: usize,
+    pub login_failures_per_address: usize,
+    pub login_window: Duration,
+}
+
+impl Default for PlatformSettings {
+    fn default() -> Self {
+        PlatformSettings {
+            requests_per_minute: 600,
+            session_ttl: Duration::from_secs(12 * 3600),
+            login_failures_per_account: 5,
+            login_failures_per_address: 20,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Platform {
+    pub fn new(store: store::Store, settings: PlatformSettings) -> Platform {
+        let per_minute = NonZeroU32::new(settings.requests_per_minute.max(1)).expect("non-zero");
+        Platform {
+            store,
+            login_by_account: auth::LoginThrottle::new(
+                settings.login_failures_per_account,
+                settings.login_window,
+            ),
+            login_by_address: auth::LoginThrottle::new(
+                settings.login_failures_per_address,
+                settings.login_window,
+            ),
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            calendar: eapp::Calendar::taiwan(),
+            settings,
+        }
+    }
+}
+
+fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
+    accounts_api::handler(method, path)
+        .or_else(|| applications_api::handler(method, path))
+        .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
+}
+
+/// The platform's routes for this profile, each behind the guard.
+pub fn routes(profile: Profile, state: AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for endpoint in ENDPOINTS {
+        if endpoint.deploy == Deploy::Private && !profile.mounts_internal_routes() {
+            continue;
+        }
+        router = router.route(endpoint.path, handler(endpoint.method, endpoint.path));
+    }
+    router.route_layer(axum::middleware::from_fn_with_state(state, caller::guard))
+}
+
+pub(crate) fn platform(state: &AppState) -> &Arc<Platform> {
+    state
+        .platform
+        .as_ref()
+        .expect("platform routes are mounted only with a platform")
+}
