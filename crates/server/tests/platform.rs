@@ -5,9 +5,19 @@ mod common;
 
 #[path = "platform/accounts.rs"]
 mod accounts;
+#[path = "platform/aeo.rs"]
+mod aeo_flow;
 #[path = "platform/applications.rs"]
 mod applications;
 #[path = "platform/harness.rs"]
 mod harness;
 #[path = "platform/matrix.rs"]
 mod matrix;
+
+/// A date `days` from today (Taipei), as YYYY-MM-DD.
+pub fn date_in_days(days: i64) -> String {
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    (today + time::Duration::days(days)).to_string()
+}

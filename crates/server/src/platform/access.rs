@@ -27,6 +27,7 @@ const OFFICERS: &[Role] = &[Role::Officer];
 const STAFF: &[Role] = &[Role::Officer, Role::Admin];
 const ADMINS: &[Role] = &[Role::Admin];
 const TRADERS: &[Role] = &[Role::Trader];
+const AEO_CASEWORK: &[Role] = &[Role::Trader, Role::Officer];
 
 const fn ep(method: &'static str, path: &'static str, access: Access, deploy: Deploy) -> Endpoint {
     Endpoint {
@@ -151,6 +152,40 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Private,
     ),
     ep("GET", "/api/v1/rulings", Access::Public, Both),
+    // AEO certification.
+    ep("GET", "/api/v1/aeo/questionnaire", Access::Public, Both),
+    ep("GET", "/api/v1/aeo/partners", Access::Public, Both),
+    ep("GET", "/api/v1/aeo/register", Access::Public, Both),
+    ep(
+        "GET",
+        "/api/v1/aeo/certificates/{number}",
+        Access::Public,
+        Both,
+    ),
+    ep(
+        "GET",
+        "/api/v1/aeo/applications",
+        Access::Roles(AEO_CASEWORK, Some("aeo:read")),
+        Both,
+    ),
+    ep(
+        "POST",
+        "/api/v1/aeo/applications",
+        Access::Roles(TRADERS, None),
+        Both,
+    ),
+    ep(
+        "GET",
+        "/api/v1/aeo/applications/{id}",
+        Access::Roles(AEO_CASEWORK, Some("aeo:read")),
+        Both,
+    ),
+    ep(
+        "POST",
+        "/api/v1/aeo/applications/{id}/actions",
+        Access::Roles(AEO_CASEWORK, None),
+        Both,
+    ),
 ];
 
 /// The declared rule for a matched route, if any.

@@ -288,7 +288,7 @@ async fn show(
 
 /// The version the client last saw: `version` in the body, else the `If-Match` header.
 /// Without either, a write could overwrite someone else's: 428.
-fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<i64, Problem> {
+pub(crate) fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<i64, Problem> {
     if let Some(v) = body {
         return Ok(v);
     }

@@ -4,6 +4,7 @@
 
 pub mod access;
 mod accounts_api;
+mod aeo_api;
 mod applications_api;
 mod caller;
 mod casework;
@@ -79,6 +80,7 @@ impl Platform {
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
     accounts_api::handler(method, path)
         .or_else(|| applications_api::handler(method, path))
+        .or_else(|| aeo_api::handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
 }
 

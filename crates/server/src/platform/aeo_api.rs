@@ -1,0 +1,656 @@
+//! AEO certification over JSON: the questionnaire, applications and their workflow, and the
+//! public side — certificate verification by number, the register of consenting holders,
+//! and the mutual-recognition partners.
+
+use std::collections::BTreeMap;
+
+use aeo::{Action, AnswerKind, Grant, OperatorRole, Party, PublicStatus, Status};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde::{Deserialize, Serialize};
+use store::aeo::{AeoChange, AeoRecord, CertificateGrant, NewAeoApplication};
+
+use super::accounts_api::json_body;
+use super::applications_api::expected_version;
+use super::casework::{iso, parse_date, today};
+use super::errors::{conflict, forbidden};
+use super::{Caller, platform};
+use crate::problem::FieldProblem;
+use crate::{AppState, Problem};
+
+pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
+    Some(match (method, path) {
+        ("GET", "/api/v1/aeo/questionnaire") => get(questionnaire),
+        ("GET", "/api/v1/aeo/partners") => get(partners),
+        ("GET", "/api/v1/aeo/register") => get(register),
+        ("GET", "/api/v1/aeo/certificates/{number}") => get(verify),
+        ("GET", "/api/v1/aeo/applications") => get(list),
+        ("POST", "/api/v1/aeo/applications") => post(apply),
+        ("GET", "/api/v1/aeo/applications/{id}") => get(show),
+        ("POST", "/api/v1/aeo/applications/{id}/actions") => post(act),
+        _ => return None,
+    })
+}
+
+/// The company profile an application must give.
+const PROFILE_FIELDS: &[(&str, &str)] = &[
+    ("legal_name", "registered name of the company"),
+    ("address", "registered address"),
+    ("contact_email", "e-mail of the AEO contact person"),
+    ("employees", "number of employees"),
+    (
+        "customs_declarations_last_year",
+        "declarations filed in the last year",
+    ),
+];
+
+#[derive(Serialize)]
+struct QuestionnaireView {
+    areas: Vec<AreaView>,
+    operator_roles: Vec<&'static str>,
+    profile_fields: Vec<FieldView>,
+    questions: &'static [aeo::Question],
+}
+
+#[derive(Serialize)]
+struct AreaView {
+    id: aeo::Area,
+    title: &'static str,
+    for_security: bool,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    name: &'static str,
+    label: &'static str,
+}
+
+async fn questionnaire() -> Json<QuestionnaireView> {
+    Json(QuestionnaireView {
+        areas: aeo::Area::ALL
+            .iter()
+            .map(|a| AreaView {
+                id: *a,
+                title: a.title(),
+                for_security: a.for_security(),
+            })
+            .collect(),
+        operator_roles: OperatorRole::ALL.iter().map(|r| r.as_str()).collect(),
+        profile_fields: PROFILE_FIELDS
+            .iter()
+            .map(|(name, label)| FieldView { name, label })
+            .collect(),
+        questions: aeo::questions(),
+    })
+}
+
+async fn partners() -> Json<&'static [aeo::Partner]> {
+    Json(aeo::partners())
+}
+
+fn public_status_of(record: &AeoRecord) -> PublicStatus {
+    let status = Status::parse(&record.status).unwrap_or(Status::Submitted);
+    let issued = record.issued_on.as_deref().and_then(parse_date);
+    let expires = record.expires_on.as_deref().and_then(parse_date);
+    aeo::public_status(status, issued, expires, today())
+}
+
+#[derive(Serialize)]
+struct Verification {
+    number: String,
+    status: PublicStatus,
+    grant: Option<String>,
+    /// Only when the holder consented to publication.
+    holder: Option<String>,
+    valid_until: Option<String>,
+}
+
+/// Anyone may check a certificate; nothing private comes back, and a holder's name only
+/// with its consent.
+async fn verify(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Json<Verification>, Problem> {
+    let number = aeo::CertificateNumber::parse(&number).map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{number:?} is not a certificate number ({e}); they look like TWAEOC0000017."),
+        )
+    })?;
+    let store = &platform(&state).store;
+    let Some(record) = store.aeo_by_certificate(number.as_str()).await? else {
+        return Ok(Json(Verification {
+            number: number.as_str().into(),
+            status: PublicStatus::Unknown,
+            grant: None,
+            holder: None,
+            valid_until: None,
+        }));
+    };
+    let status = public_status_of(&record);
+    let holder = if record.publish_consent {
+        store.company(&record.company_id).await?.map(|c| c.name)
+    } else {
+        None
+    };
+    Ok(Json(Verification {
+        number: number.as_str().into(),
+        status,
+        grant: record.grant_kind.clone(),
+        holder,
+        valid_until: record.expires_on.clone(),
+    }))
+}
+
+#[derive(Serialize)]
+struct RegisterEntry {
+    number: String,
+    holder: String,
+    business_id: String,
+    grant: Option<String>,
+    valid_until: Option<String>,
+}
+
+async fn register(State(state): State<AppState>) -> Result<Json<Vec<RegisterEntry>>, Problem> {
+    let store = &platform(&state).store;
+    let mut entries = Vec::new();
+    for record in store.public_aeo_register().await? {
+        if public_status_of(&record) != PublicStatus::Valid {
+            continue;
+        }
+        let holder = store
+            .company(&record.company_id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default();
+        entries.push(RegisterEntry {
+            number: record.certificate_number.clone().unwrap_or_default(),
+            holder,
+            business_id: record.company_id,
+            grant: record.grant_kind,
+            valid_until: record.expires_on,
+        });
+    }
+    Ok(Json(entries))
+}
+
+#[derive(Deserialize)]
+struct ApplyRequest {
+    operator_roles: Vec<String>,
+    profile: BTreeMap<String, String>,
+    responses: BTreeMap<String, ResponseInput>,
+    #[serde(default)]
+    publish_consent: bool,
+}
+
+#[derive(Deserialize)]
+struct ResponseInput {
+    answer: serde_json::Value,
+    #[serde(default)]
+    evidence: Vec<String>,
+}
+
+fn field_problem(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Reads answers by each question's kind: yes/no as `"yes"`, `"no"` or a boolean.
+fn responses(
+    input: BTreeMap<String, ResponseInput>,
+) -> Result<BTreeMap<String, aeo::Response>, Vec<FieldProblem>> {
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, r) in input {
+        let kind = aeo::question(&id).map(|q| q.kind);
+        let answer = match (kind, &r.answer) {
+            (Some(AnswerKind::YesNo), serde_json::Value::Bool(true)) => Some(aeo::Answer::Yes),
+            (Some(AnswerKind::YesNo), serde_json::Value::Bool(false)) => Some(aeo::Answer::No),
+            (Some(AnswerKind::YesNo), serde_json::Value::String(s)) => {
+                match s.trim().to_lowercase().as_str() {
+                    "yes" => Some(aeo::Answer::Yes),
+                    "no" => Some(aeo::Answer::No),
+                    _ => None,
+                }
+            }
+            (Some(AnswerKind::Number), serde_json::Value::Number(n)) => {
+                n.as_f64().map(aeo::Answer::Number)
+            }
+            (Some(AnswerKind::Text) | None, serde_json::Value::String(s)) => {
+                Some(aeo::Answer::Text(s.clone()))
+            }
+            _ => None,
+        };
+        match (kind, answer) {
+            (None, _) => errors.push(field_problem(format!("responses.{id}"), "no such question")),
+            (Some(k), None) => errors.push(field_problem(
+                format!("responses.{id}"),
+                match k {
+                    AnswerKind::YesNo => "answer yes or no",
+                    AnswerKind::Number => "answer with a number",
+                    AnswerKind::Text => "answer with text",
+                },
+            )),
+            (Some(_), Some(answer)) => {
+                out.insert(
+                    id,
+                    aeo::Response {
+                        answer,
+                        evidence: r.evidence,
+                    },
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn unprocessable(detail: &str, errors: Vec<FieldProblem>) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail).with_errors(errors)
+}
+
+fn roles(input: &[String]) -> Result<Vec<OperatorRole>, Problem> {
+    let parsed: Option<Vec<OperatorRole>> = input.iter().map(|r| OperatorRole::parse(r)).collect();
+    match parsed {
+        Some(roles) if !roles.is_empty() => Ok(roles),
+        _ => {
+            let known: Vec<_> = OperatorRole::ALL.iter().map(|r| r.as_str()).collect();
+            Err(unprocessable(
+                "The operator's roles are needed.",
+                vec![field_problem(
+                    "operator_roles",
+                    format!("one or more of {}", known.join(", ")),
+                )],
+            ))
+        }
+    }
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<ApplyRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let company = caller
+        .actor
+        .company()
+        .ok_or_else(|| forbidden("This account belongs to no company."))?
+        .to_string();
+    let roles = roles(&req.operator_roles)?;
+    let mut problems: Vec<FieldProblem> = PROFILE_FIELDS
+        .iter()
+        .filter(|(name, _)| req.profile.get(*name).is_none_or(|v| v.trim().is_empty()))
+        .map(|(name, label)| field_problem(format!("profile.{name}"), format!("give the {label}")))
+        .collect();
+    problems.extend(
+        req.profile
+            .keys()
+            .filter(|k| !PROFILE_FIELDS.iter().any(|(n, _)| n == k))
+            .map(|k| field_problem(format!("profile.{k}"), "unknown profile field")),
+    );
+    let responses = match responses(req.responses) {
+        Ok(r) => r,
+        Err(errors) => {
+            problems.extend(errors);
+            BTreeMap::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(unprocessable("The application has errors.", problems));
+    }
+    let assessment = aeo::assess(&roles, &responses);
+    if !assessment.complete {
+        let mut errors: Vec<FieldProblem> = assessment
+            .missing
+            .iter()
+            .map(|id| field_problem(format!("responses.{id}"), "unanswered"))
+            .collect();
+        errors.extend(
+            assessment
+                .missing_evidence
+                .iter()
+                .map(|id| field_problem(format!("responses.{id}"), "evidence needed")),
+        );
+        return Err(unprocessable(
+            "Answer every question that applies to your roles, with evidence where asked.",
+            errors,
+        ));
+    }
+    let store = &platform(&state).store;
+    let (previous, _) = store
+        .list_aeo(Some(std::slice::from_ref(&company)), None, 500, 0)
+        .await?;
+    for p in &previous {
+        let status = Status::parse(&p.status);
+        if matches!(status, Some(s) if !s.is_terminal()) {
+            return Err(conflict(format!(
+                "Your company already has AEO case {} ({}).",
+                p.reference, p.status
+            )));
+        }
+        let ended = p.updated_at.get(..10).and_then(parse_date);
+        if matches!(status, Some(Status::Refused | Status::Revoked))
+            && ended.is_some_and(|d| !aeo::may_reapply(d, today()))
+        {
+            return Err(conflict(format!(
+                "After a refusal or revocation ({}), a new application waits {} years.",
+                p.reference,
+                aeo::REAPPLY_WAIT_YEARS
+            )));
+        }
+    }
+    let role_names: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
+    let responses_json = serde_json::to_string(&responses).expect("responses serialise");
+    let user = match &caller.actor {
+        auth::Actor::User { id, .. } | auth::Actor::ApiKey { id, .. } => id.clone(),
+        auth::Actor::Anonymous => unreachable!("the guard admits no anonymous applicant"),
+    };
+    let mut tx = store.write().await?;
+    let record = tx
+        .create_aeo_application(
+            &caller.audit_name(),
+            NewAeoApplication {
+                company_id: &company,
+                created_by: &user,
+                operator_roles: &role_names,
+                profile: &req.profile,
+                responses_json: &responses_json,
+                publish_consent: req.publish_consent,
+                status: Status::Submitted.as_str(),
+                on_date: &iso(today()),
+            },
+        )
+        .await?;
+    tx.notify_company(
+        &company,
+        &record.reference,
+        "Your AEO application was received.",
+    )
+    .await?;
+    tx.commit().await?;
+    let mut res = view(&state, &caller, record).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+fn party(caller: &Caller) -> Option<Party> {
+    match caller.actor.role()? {
+        auth::Role::Trader => Some(Party::Applicant),
+        auth::Role::Officer => Some(Party::Officer),
+        _ => None,
+    }
+}
+
+async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<AeoRecord, Problem> {
+    let record = platform(state).store.aeo_application(id).await?;
+    let visible = |r: &AeoRecord| {
+        caller.actor.role().is_some_and(|role| role.is_staff())
+            || caller.actor.company() == Some(r.company_id.as_str())
+    };
+    match record {
+        Some(r) if visible(&r) => Ok(r),
+        _ => Err(Problem::not_found(format!(
+            "No AEO application {id} that you may see."
+        ))),
+    }
+}
+
+fn stored_responses(json: &str) -> BTreeMap<String, aeo::Response> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct AeoView {
+    #[serde(flatten)]
+    record: AeoRecord,
+    status_label: &'static str,
+    public_status: PublicStatus,
+    assessment: aeo::Assessment,
+    /// What the assessment supports: the most an officer may grant.
+    grantable: Option<Grant>,
+    /// Answers changed since the last certification (for reassessment).
+    changes_since_certification: Vec<aeo::Change>,
+    allowed_actions: Vec<Action>,
+    events: Vec<store::applications::EventRecord>,
+}
+
+async fn view(state: &AppState, caller: &Caller, record: AeoRecord) -> Result<Response, Problem> {
+    let status = Status::parse(&record.status).ok_or_else(|| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "a stored AEO case has an unknown status",
+        )
+    })?;
+    let roles: Vec<OperatorRole> = record
+        .operator_roles
+        .iter()
+        .filter_map(|r| OperatorRole::parse(r))
+        .collect();
+    let current = stored_responses(&record.responses);
+    let assessment = aeo::assess(&roles, &current);
+    let changes = record
+        .approved_responses
+        .as_deref()
+        .map(|approved| aeo::diff(&stored_responses(approved), &current))
+        .unwrap_or_default();
+    let events = platform(state).store.aeo_events(&record.id).await?;
+    let etag = format!("\"{}\"", record.version);
+    let body = AeoView {
+        status_label: status.label(),
+        public_status: public_status_of(&record),
+        grantable: aeo::grantable(&assessment),
+        assessment,
+        changes_since_certification: changes,
+        allowed_actions: party(caller)
+            .map(|p| aeo::allowed_actions(status, p))
+            .unwrap_or_default(),
+        events,
+        record,
+    };
+    let mut res = Json(body).into_response();
+    res.headers_mut()
+        .insert(header::ETAG, HeaderValue::from_str(&etag).expect("digits"));
+    Ok(res)
+}
+
+#[derive(Serialize)]
+struct AeoList {
+    total: i64,
+    items: Vec<AeoRecord>,
+}
+
+async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<AeoList>, Problem> {
+    let companies = (!caller.actor.role().is_some_and(|r| r.is_staff())).then(|| {
+        caller
+            .actor
+            .company()
+            .map(|c| vec![c.to_string()])
+            .unwrap_or_default()
+    });
+    let (items, total) = platform(&state)
+        .store
+        .list_aeo(companies.as_deref(), None, 200, 0)
+        .await?;
+    Ok(Json(AeoList { total, items }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let record = load(&state, &caller, &id).await?;
+    view(&state, &caller, record).await
+}
+
+#[derive(Deserialize)]
+struct ActionRequest {
+    action: String,
+    version: Option<i64>,
+    grant: Option<String>,
+    reasons: Option<String>,
+    visit_date: Option<String>,
+    findings: Option<String>,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<ActionRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let req = json_body(body)?;
+    let version = expected_version(req.version, &headers)?;
+    let action = Action::parse(&req.action).ok_or_else(|| {
+        let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("action: must be one of {}.", known.join(", ")),
+        )
+    })?;
+    let party = party(&caller).ok_or_else(|| forbidden("Your role takes no part in AEO cases."))?;
+    let record = load(&state, &caller, &id).await?;
+    let from = Status::parse(&record.status)
+        .ok_or_else(|| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unknown stored status"))?;
+    let to = aeo::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
+    if record.version != version {
+        return Err(store::StoreError::Stale {
+            current: record.version,
+        }
+        .into());
+    }
+    let grant = match req.grant.as_deref() {
+        None => None,
+        Some(g) => Some(Grant::parse(g).ok_or_else(|| {
+            unprocessable(
+                "Unknown grant.",
+                vec![field_problem("grant", "one of aeo_c, aeo_s, both")],
+            )
+        })?),
+    };
+    let decision = aeo::Decision {
+        grant,
+        reasons: req.reasons.clone().unwrap_or_default(),
+    };
+    aeo::check_decision(action, &decision).map_err(|e| {
+        unprocessable(
+            &e.to_string(),
+            vec![field_problem(
+                if grant.is_none() && action == Action::Certify {
+                    "grant"
+                } else {
+                    "reasons"
+                },
+                e.to_string(),
+            )],
+        )
+    })?;
+    let on_date = iso(today());
+    let mut change = AeoChange::new(&record.id, version, action.as_str(), to.as_str(), &on_date);
+    change.message = req.reasons.as_deref().or(req.findings.as_deref());
+    match action {
+        Action::ScheduleVisit => {
+            let date = req
+                .visit_date
+                .as_deref()
+                .filter(|d| parse_date(d).is_some_and(|d| d >= today()));
+            let Some(date) = date else {
+                return Err(unprocessable(
+                    "A visit needs a date.",
+                    vec![field_problem(
+                        "visit_date",
+                        "a date from today on, YYYY-MM-DD",
+                    )],
+                ));
+            };
+            change.visit_date = Some(Some(date));
+        }
+        Action::RecordFindings => {
+            if req
+                .findings
+                .as_deref()
+                .is_none_or(|f| f.trim().chars().count() < 10)
+            {
+                return Err(unprocessable(
+                    "Record what the visit found.",
+                    vec![field_problem("findings", "at least 10 characters")],
+                ));
+            }
+            change.findings = Some(req.findings.as_deref());
+        }
+        Action::Refuse | Action::Suspend | Action::Revoke => {
+            change.reasons = Some(req.reasons.as_deref())
+        }
+        _ => {}
+    }
+    let store = &platform(&state).store;
+    let mut tx = store.write().await?;
+    let number;
+    let issued = iso(today());
+    let expires;
+    if action == Action::Certify {
+        let grant = grant.expect("checked above");
+        let roles: Vec<OperatorRole> = record
+            .operator_roles
+            .iter()
+            .filter_map(|r| OperatorRole::parse(r))
+            .collect();
+        let supported = aeo::grantable(&aeo::assess(&roles, &stored_responses(&record.responses)));
+        let allowed = match supported {
+            Some(Grant::Both) => true,
+            Some(s) => s == grant,
+            None => false,
+        };
+        if !allowed {
+            return Err(unprocessable(
+                "The self-assessment does not support this grant.",
+                vec![field_problem(
+                    "grant",
+                    format!(
+                        "the assessment supports {}",
+                        supported.map_or("nothing", |g| g.as_str())
+                    ),
+                )],
+            ));
+        }
+        let serial = tx.next_certificate_serial().await?;
+        let serial = u32::try_from(serial).map_err(|_| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "certificate serials exhausted",
+            )
+        })?;
+        number = aeo::CertificateNumber::new(grant, serial)
+            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        expires = iso(aeo::expiry(today()));
+        change.grant_kind = Some(Some(grant.as_str()));
+        change.certificate = Some(CertificateGrant {
+            number: number.as_str(),
+            issued_on: &issued,
+            expires_on: &expires,
+        });
+    }
+    let updated = tx.change_aeo(&caller.audit_name(), change).await?;
+    let message = format!(
+        "AEO {}: {} — now {}.",
+        updated.reference,
+        action.as_str().replace('_', " "),
+        to.label().to_lowercase()
+    );
+    tx.notify_company(&updated.company_id, &updated.reference, &message)
+        .await?;
+    tx.commit().await?;
+    view(&state, &caller, updated).await
+}
