@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -15,12 +14,12 @@ use serde::{Deserialize, Serialize};
 use store::applications::{
     ApplicationFilter, ApplicationRecord, EventRecord, NewApplication, QueueOrder, StatusChange,
 };
-use store::attachments::{Attachment, NewAttachment};
+use store::attachments::Attachment;
 
 use super::accounts_api::json_body;
 use super::casework::{self, ClockView, code_exists, iso, party_of, today, visible};
 use super::errors::{conflict, forbidden, unprocessable};
-use super::platform;
+use super::{attachments_api, platform, queue_api};
 use crate::{AppState, Problem};
 
 /// Largest attachment, and most attachments per case (as the UK service allows).
@@ -36,12 +35,14 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("PUT", "/api/v1/applications/{id}") => put(edit),
         ("POST", "/api/v1/applications/{id}/actions") => post(act),
         ("POST", "/api/v1/applications/{id}/attachments") => {
-            post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES))
+            post(attachments_api::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES))
         }
-        ("GET", "/api/v1/applications/{id}/attachments/{attachment}") => get(download),
+        ("GET", "/api/v1/applications/{id}/attachments/{attachment}") => {
+            get(attachments_api::download)
+        }
         ("POST", "/api/v1/applications/{id}/assign") => post(assign),
-        ("GET", "/api/v1/review-queue") => get(queue),
-        ("GET", "/api/v1/rulings") => get(rulings),
+        ("GET", "/api/v1/review-queue") => get(queue_api::queue),
+        ("GET", "/api/v1/rulings") => get(queue_api::rulings),
         _ => return None,
     })
 }
@@ -98,7 +99,7 @@ fn parse_kind(kind: &str) -> Result<ApplicationKind, Problem> {
     })
 }
 
-fn stored_kind(case: &ApplicationRecord) -> Result<ApplicationKind, Problem> {
+pub(crate) fn stored_kind(case: &ApplicationRecord) -> Result<ApplicationKind, Problem> {
     ApplicationKind::parse(&case.kind).ok_or_else(|| {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -107,7 +108,7 @@ fn stored_kind(case: &ApplicationRecord) -> Result<ApplicationKind, Problem> {
     })
 }
 
-fn stored_status(case: &ApplicationRecord) -> Result<Status, Problem> {
+pub(crate) fn stored_status(case: &ApplicationRecord) -> Result<Status, Problem> {
     Status::parse(&case.status).ok_or_else(|| {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -130,7 +131,7 @@ struct CaseView {
 }
 
 /// A case the caller may see, or 404.
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     caller: &super::Caller,
     id: &str,
@@ -454,148 +455,6 @@ async fn act(
 }
 
 #[derive(Deserialize)]
-struct UploadQuery {
-    filename: String,
-    #[serde(default)]
-    confidential: bool,
-}
-
-/// The media types accepted, each with the leading bytes its files must start with.
-const MEDIA_TYPES: &[(&str, &[u8])] = &[
-    ("application/pdf", b"%PDF-"),
-    ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ("image/jpeg", b"\xff\xd8\xff"),
-    ("text/plain", b""),
-    ("text/csv", b""),
-];
-
-async fn upload(
-    State(state): State<AppState>,
-    caller: super::Caller,
-    Path(id): Path<String>,
-    Query(q): Query<UploadQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Problem> {
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    let Some((_, magic)) = MEDIA_TYPES.iter().find(|(t, _)| *t == media_type) else {
-        let known: Vec<_> = MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "Content-Type {media_type:?} is not accepted; send one of {}.",
-                known.join(", ")
-            ),
-        ));
-    };
-    let text = media_type.starts_with("text/");
-    if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(&body).is_err())
-    {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The file's content is not {media_type}."),
-        ));
-    }
-    let filename = q.filename.trim();
-    let name_ok = !filename.is_empty()
-        && filename.chars().count() <= 200
-        && !filename.contains(['/', '\\', '\0'])
-        && !filename.chars().any(char::is_control);
-    if !name_ok {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "filename: 1 to 200 characters, without path separators or control characters.",
-        ));
-    }
-    let case = load(&state, &caller, &id).await?;
-    let status = stored_status(&case)?;
-    if !matches!(status, Status::Draft | Status::InfoRequested) {
-        return Err(conflict(
-            "Attachments can be added to drafts and to applications waiting for more information.",
-        ));
-    }
-    let store = &platform(&state).store;
-    if store.attachments("application", &case.id).await?.len() >= MAX_ATTACHMENTS {
-        return Err(conflict(format!(
-            "An application holds at most {MAX_ATTACHMENTS} attachments."
-        )));
-    }
-    let mut tx = store.write().await?;
-    let attachment = tx
-        .add_attachment(
-            &caller.audit_name(),
-            NewAttachment {
-                owner_kind: "application",
-                owner_id: &case.id,
-                filename,
-                media_type: &media_type,
-                content: &body,
-                confidential: q.confidential,
-            },
-        )
-        .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(attachment)).into_response())
-}
-
-async fn download(
-    State(state): State<AppState>,
-    caller: super::Caller,
-    Path((id, attachment)): Path<(String, String)>,
-) -> Result<Response, Problem> {
-    let case = load(&state, &caller, &id).await?;
-    let (meta, bytes) = platform(&state)
-        .store
-        .attachment_content(&attachment)
-        .await?;
-    if meta.owner_kind != "application" || meta.owner_id != case.id {
-        return Err(Problem::not_found(
-            "No such attachment on this application.",
-        ));
-    }
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&meta.media_type).expect("stored media types are ASCII"),
-    );
-    let ascii_name: String = meta
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")).expect("ASCII"),
-    );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).expect("hex"),
-    );
-    Ok(res)
-}
-
-#[derive(Deserialize)]
 struct AssignRequest {
     /// An officer's user id; null releases the case.
     officer_id: Option<String>,
@@ -635,155 +494,4 @@ async fn assign(
         .await?;
     tx.commit().await?;
     view(&state, &caller, case).await
-}
-
-#[derive(Deserialize)]
-struct QueueQuery {
-    status: Option<String>,
-    kind: Option<String>,
-    /// `me`, `none` or an officer's id.
-    assigned: Option<String>,
-    /// `due` (default: the nearest legal deadline first), `oldest` or `newest`.
-    sort: Option<String>,
-}
-
-#[derive(Serialize)]
-struct QueueItem {
-    id: String,
-    reference: String,
-    kind: String,
-    title: &'static str,
-    company_id: String,
-    status: String,
-    assigned_to: Option<String>,
-    updated_at: String,
-    clock: ClockView,
-}
-
-async fn queue(
-    State(state): State<AppState>,
-    caller: super::Caller,
-    Query(q): Query<QueueQuery>,
-) -> Result<Json<Vec<QueueItem>>, Problem> {
-    let sort = q.sort.as_deref().unwrap_or("due");
-    if !["due", "oldest", "newest"].contains(&sort) {
-        return Err(Problem::bad_request(
-            "sort: must be one of due, oldest, newest.",
-        ));
-    }
-    let store = &platform(&state).store;
-    let (cases, _) = store
-        .list_applications(&ApplicationFilter {
-            status: q.status.clone(),
-            kind: q.kind.clone(),
-            exclude_drafts: true,
-            order: if sort == "newest" {
-                QueueOrder::NewestFirst
-            } else {
-                QueueOrder::OldestFirst
-            },
-            limit: 500,
-            ..Default::default()
-        })
-        .await?;
-    let me = match &caller.actor {
-        auth::Actor::User { id, .. } => Some(id.clone()),
-        _ => None,
-    };
-    let mut items = Vec::new();
-    for case in cases {
-        let open = Status::parse(&case.status).is_some_and(|s| !s.is_terminal());
-        if q.status.is_none() && !open {
-            continue;
-        }
-        let keep = match q.assigned.as_deref() {
-            None => true,
-            Some("none") => case.assigned_to.is_none(),
-            Some("me") => case.assigned_to == me,
-            Some(other) => case.assigned_to.as_deref() == Some(other),
-        };
-        if !keep {
-            continue;
-        }
-        let kind = stored_kind(&case)?;
-        let events = store.application_events(&case.id).await?;
-        items.push(QueueItem {
-            clock: casework::clock_view(&state, kind, &events),
-            title: kind.title(),
-            id: case.id,
-            reference: case.reference,
-            kind: case.kind,
-            company_id: case.company_id,
-            status: case.status,
-            assigned_to: case.assigned_to,
-            updated_at: case.updated_at,
-        });
-    }
-    if sort == "due" {
-        items.sort_by(|a, b| {
-            let due = |i: &QueueItem| (i.clock.due.is_none(), i.clock.due.clone());
-            due(a)
-                .cmp(&due(b))
-                .then_with(|| a.reference.cmp(&b.reference))
-        });
-    }
-    Ok(Json(items))
-}
-
-#[derive(Deserialize)]
-struct RulingsQuery {
-    q: Option<String>,
-}
-
-#[derive(Serialize)]
-struct PublishedRuling {
-    reference: String,
-    code: Option<String>,
-    decided_at: String,
-    /// The application with its confidential fields removed.
-    fields: BTreeMap<String, String>,
-}
-
-/// Approved advance rulings as precedents, with confidential parts removed.
-async fn rulings(
-    State(state): State<AppState>,
-    Query(q): Query<RulingsQuery>,
-) -> Result<Json<Vec<PublishedRuling>>, Problem> {
-    let (cases, _) = platform(&state)
-        .store
-        .list_applications(&ApplicationFilter {
-            status: Some(Status::Approved.as_str().into()),
-            kind: Some(ApplicationKind::AdvanceRuling.as_str().into()),
-            order: QueueOrder::NewestFirst,
-            limit: 500,
-            ..Default::default()
-        })
-        .await?;
-    let words: Vec<String> =
-        q.q.unwrap_or_default()
-            .to_lowercase()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-    Ok(Json(
-        cases
-            .into_iter()
-            .map(|case| PublishedRuling {
-                fields: eapp::redact(ApplicationKind::AdvanceRuling, &case.fields),
-                reference: case.reference,
-                code: case.decision_code,
-                decided_at: case.updated_at,
-            })
-            .filter(|r| {
-                let text = r
-                    .fields
-                    .values()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
-                words.iter().all(|w| text.contains(w.as_str()))
-            })
-            .collect(),
-    ))
 }

@@ -4,11 +4,15 @@
 
 pub mod access;
 mod accounts_api;
+mod admin_api;
 mod aeo_api;
+mod aeo_public;
 mod applications_api;
+mod attachments_api;
 mod caller;
 mod casework;
 mod errors;
+mod queue_api;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;

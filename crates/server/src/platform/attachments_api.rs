@@ -1,0 +1,158 @@
+//! Attachments of an application: uploads checked by type, content and size, stored once
+//! per checksum; downloads that never let a browser sniff the type.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use eapp::Status;
+use serde::Deserialize;
+use store::attachments::NewAttachment;
+
+use super::applications_api::{MAX_ATTACHMENTS, load, stored_status};
+use super::errors::conflict;
+use super::platform;
+use crate::{AppState, Problem};
+
+#[derive(Deserialize)]
+pub(crate) struct UploadQuery {
+    filename: String,
+    #[serde(default)]
+    confidential: bool,
+}
+
+/// The media types accepted, each with the leading bytes its files must start with.
+const MEDIA_TYPES: &[(&str, &[u8])] = &[
+    ("application/pdf", b"%PDF-"),
+    ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", b"\xff\xd8\xff"),
+    ("text/plain", b""),
+    ("text/csv", b""),
+];
+
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let Some((_, magic)) = MEDIA_TYPES.iter().find(|(t, _)| *t == media_type) else {
+        let known: Vec<_> = MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "Content-Type {media_type:?} is not accepted; send one of {}.",
+                known.join(", ")
+            ),
+        ));
+    };
+    let text = media_type.starts_with("text/");
+    if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(&body).is_err())
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The file's content is not {media_type}."),
+        ));
+    }
+    let filename = q.filename.trim();
+    let name_ok = !filename.is_empty()
+        && filename.chars().count() <= 200
+        && !filename.contains(['/', '\\', '\0'])
+        && !filename.chars().any(char::is_control);
+    if !name_ok {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "filename: 1 to 200 characters, without path separators or control characters.",
+        ));
+    }
+    let case = load(&state, &caller, &id).await?;
+    let status = stored_status(&case)?;
+    if !matches!(status, Status::Draft | Status::InfoRequested) {
+        return Err(conflict(
+            "Attachments can be added to drafts and to applications waiting for more information.",
+        ));
+    }
+    let store = &platform(&state).store;
+    if store.attachments("application", &case.id).await?.len() >= MAX_ATTACHMENTS {
+        return Err(conflict(format!(
+            "An application holds at most {MAX_ATTACHMENTS} attachments."
+        )));
+    }
+    let mut tx = store.write().await?;
+    let attachment = tx
+        .add_attachment(
+            &caller.audit_name(),
+            NewAttachment {
+                owner_kind: "application",
+                owner_id: &case.id,
+                filename,
+                media_type: &media_type,
+                content: &body,
+                confidential: q.confidential,
+            },
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+}
+
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let case = load(&state, &caller, &id).await?;
+    let (meta, bytes) = platform(&state)
+        .store
+        .attachment_content(&attachment)
+        .await?;
+    if meta.owner_kind != "application" || meta.owner_id != case.id {
+        return Err(Problem::not_found(
+            "No such attachment on this application.",
+        ));
+    }
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&meta.media_type).expect("stored media types are ASCII"),
+    );
+    let ascii_name: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")).expect("ASCII"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).expect("hex"),
+    );
+    Ok(res)
+}
