@@ -316,3 +316,117 @@ async fn guided_wizard_answers_without_reloading() {
     screenshot(&c, "guide-result").await;
     c.close().await.unwrap();
 }
+
+#[path = "platform/harness.rs"]
+mod harness;
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let el = client.find(Locator::Css(css)).await;
+    el.unwrap_or_else(|e| panic!("nothing matches {css:?}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn sign_in(client: &Client, email: &str) {
+    fill(client, "#email", email).await;
+    fill(client, "#password", harness::PASSWORD).await;
+    click_css(client, "form[action='/login'] button").await;
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A trader files an advance ruling through the forms; an officer takes it from the queue
+/// and approves it; the trader sees the decision. No JavaScript needed anywhere.
+#[tokio::test]
+async fn a_trader_files_and_an_officer_decides_in_the_browser() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let p = harness::start(harness::Options::default()).await;
+
+    let trader = browser(&driver).await;
+    trader
+        .goto(&p.server.url("/applications/new?kind=advance_ruling"))
+        .await
+        .unwrap();
+    let at = trader.current_url().await.unwrap();
+    assert_eq!(
+        at.path(),
+        "/login",
+        "signed-out visitors sign in first: {at} {}",
+        h1(&trader).await
+    );
+    sign_in(&trader, "amy@formosa.example").await;
+    assert_eq!(
+        h1(&trader).await,
+        "Advance tariff classification ruling",
+        "and come back to the form"
+    );
+    fill(
+        &trader,
+        "#f-goods_description",
+        "Freeze-dried strawberry slices, 30 g pouches",
+    )
+    .await;
+    fill(&trader, "#f-intended_code", "0813.99").await;
+    click_css(&trader, "button[value='submit']").await;
+    let alert = text_of(&trader, ".alert").await;
+    assert!(
+        alert.contains("intended_code"),
+        "the form comes back with the error: {alert}"
+    );
+    trader
+        .find(Locator::Css("#f-intended_code"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    fill(&trader, "#f-intended_code", "0813.40").await;
+    click_css(&trader, "button[value='submit']").await;
+    assert!(
+        h1(&trader).await.starts_with("EA-"),
+        "{}",
+        h1(&trader).await
+    );
+    assert_eq!(text_of(&trader, ".badge").await, "Submitted");
+    let case_url = trader.current_url().await.unwrap();
+    screenshot(&trader, "eapp-submitted").await;
+
+    let officer = browser(&driver).await;
+    officer.goto(&p.server.url("/review-queue")).await.unwrap();
+    sign_in(&officer, "olivia@customs.example").await;
+    assert_eq!(h1(&officer).await, "Review queue");
+    let reference = h1(&trader).await.split(' ').next().unwrap().to_string();
+    click_link(&officer, &reference).await;
+    click_css(&officer, "button[value='start_review']").await;
+    assert_eq!(text_of(&officer, ".badge").await, "Under review");
+    fill(
+        &officer,
+        "#msg-approve",
+        "GIR 1 and 6: dried strawberries, heading 08.13.",
+    )
+    .await;
+    click_css(&officer, "button[value='approve']").await;
+    assert_eq!(text_of(&officer, ".badge").await, "Approved");
+    screenshot(&officer, "eapp-approved").await;
+
+    trader.goto(case_url.as_str()).await.unwrap();
+    assert_eq!(text_of(&trader, ".badge").await, "Approved");
+    assert!(
+        text_of(&trader, ".decision strong")
+            .await
+            .contains("081340")
+    );
+    trader.close().await.unwrap();
+    officer.close().await.unwrap();
+}

@@ -189,14 +189,37 @@ async fn create(
     body: Result<Json<CreateRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
-    let kind = parse_kind(&req.kind)?;
+    let fields = field_strings(req.fields)?;
+    let case = create_case(
+        &state,
+        &caller,
+        &req.kind,
+        fields,
+        req.company_id.as_deref(),
+    )
+    .await?;
+    let mut res = view(&state, &caller, case).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+/// Opens a draft for the caller's company, or for a trader that authorised the caller's
+/// (broker) company.
+pub(crate) async fn create_case(
+    state: &AppState,
+    caller: &super::Caller,
+    kind: &str,
+    fields: BTreeMap<String, String>,
+    company_id: Option<&str>,
+) -> Result<ApplicationRecord, Problem> {
+    let kind = parse_kind(kind)?;
     let own = caller
         .actor
         .company()
         .ok_or_else(|| forbidden("This account belongs to no company."))?
         .to_string();
-    let p = platform(&state);
-    let (company, filed_by) = match req.company_id.as_deref().map(str::trim) {
+    let p = platform(state);
+    let (company, filed_by) = match company_id.map(str::trim).filter(|c| !c.is_empty()) {
         None => (own.clone(), None),
         Some(c) if c == own => (own.clone(), None),
         Some(c) => {
@@ -210,8 +233,7 @@ async fn create(
             (c.to_string(), Some(own.clone()))
         }
     };
-    let fields = field_strings(req.fields)?;
-    let fields = eapp::validate(kind, &fields, &code_exists(&state), Completeness::Draft)
+    let fields = eapp::validate(kind, &fields, &code_exists(state), Completeness::Draft)
         .map_err(|errors| unprocessable("The form has errors.", errors))?;
     let user_id = match &caller.actor {
         auth::Actor::User { id, .. } | auth::Actor::ApiKey { id, .. } => id.clone(),
@@ -232,9 +254,7 @@ async fn create(
         )
         .await?;
     tx.commit().await?;
-    let mut res = view(&state, &caller, case).await?;
-    *res.status_mut() = StatusCode::CREATED;
-    Ok(res)
+    Ok(case)
 }
 
 #[derive(Deserialize)]
@@ -320,7 +340,20 @@ async fn edit(
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
     let version = expected_version(req.version, &headers)?;
-    let case = load(&state, &caller, &id).await?;
+    let fields = field_strings(req.fields)?;
+    let case = edit_case(&state, &caller, &id, version, fields).await?;
+    view(&state, &caller, case).await
+}
+
+/// Replaces a draft's (or an answered request's) form, at the version the caller read.
+pub(crate) async fn edit_case(
+    state: &AppState,
+    caller: &super::Caller,
+    id: &str,
+    version: i64,
+    fields: BTreeMap<String, String>,
+) -> Result<ApplicationRecord, Problem> {
+    let case = load(state, caller, id).await?;
     let kind = stored_kind(&case)?;
     let status = stored_status(&case)?;
     if !matches!(status, Status::Draft | Status::InfoRequested) {
@@ -329,25 +362,24 @@ async fn edit(
             status.label().to_lowercase()
         )));
     }
-    let fields = field_strings(req.fields)?;
-    let fields = eapp::validate(kind, &fields, &code_exists(&state), Completeness::Draft)
+    let fields = eapp::validate(kind, &fields, &code_exists(state), Completeness::Draft)
         .map_err(|errors| unprocessable("The form has errors.", errors))?;
-    let mut tx = platform(&state).store.write().await?;
+    let mut tx = platform(state).store.write().await?;
     let case = tx
         .update_application_fields(&caller.audit_name(), &case.id, version, &fields)
         .await?;
     tx.commit().await?;
-    view(&state, &caller, case).await
+    Ok(case)
 }
 
 #[derive(Deserialize)]
-struct ActionRequest {
-    action: String,
-    version: Option<i64>,
+pub(crate) struct ActionRequest {
+    pub action: String,
+    pub version: Option<i64>,
     /// The officer's request or reasons, or the applicant's reply.
-    message: Option<String>,
+    pub message: Option<String>,
     /// Approving an advance ruling: the 6-digit code decided.
-    decision_code: Option<String>,
+    pub decision_code: Option<String>,
 }
 
 fn notice(kind: ApplicationKind, action: Action, to: Status, message: Option<&str>) -> String {
@@ -372,6 +404,18 @@ async fn act(
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
     let version = expected_version(req.version, &headers)?;
+    let updated = act_on_case(&state, &caller, &id, version, req).await?;
+    view(&state, &caller, updated).await
+}
+
+/// Moves a case by one workflow action, with its decision, notifications and audit.
+pub(crate) async fn act_on_case(
+    state: &AppState,
+    caller: &super::Caller,
+    id: &str,
+    version: i64,
+    req: ActionRequest,
+) -> Result<ApplicationRecord, Problem> {
     let action = Action::parse(&req.action).ok_or_else(|| {
         let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
         Problem::new(
@@ -381,7 +425,7 @@ async fn act(
     })?;
     let party = party_of(&caller.actor)
         .ok_or_else(|| forbidden("Your role takes no part in applications."))?;
-    let case = load(&state, &caller, &id).await?;
+    let case = load(state, caller, id).await?;
     let kind = stored_kind(&case)?;
     let from = stored_status(&case)?;
     let to = eapp::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
@@ -395,7 +439,7 @@ async fn act(
         eapp::validate(
             kind,
             &case.fields,
-            &code_exists(&state),
+            &code_exists(state),
             Completeness::Submission,
         )
         .map_err(|errors| unprocessable("Complete the form before you submit it.", errors))?;
@@ -404,13 +448,13 @@ async fn act(
         code: req.decision_code.clone(),
         reasons: req.message.clone().unwrap_or_default(),
     };
-    eapp::check_decision(kind, action, &decision, &code_exists(&state))
+    eapp::check_decision(kind, action, &decision, &code_exists(state))
         .map_err(|errors| unprocessable("The decision is incomplete.", errors))?;
     let code = decision.code.as_deref().and_then(eapp::normalize_hs_code);
     let deciding = matches!(action, Action::Approve | Action::Reject);
     let actor = caller.audit_name();
     let on_date = iso(today());
-    let p = platform(&state);
+    let p = platform(state);
     let mut tx = p.store.write().await?;
     let mut updated = tx
         .change_application_status(
@@ -451,7 +495,7 @@ async fn act(
     tx.notify_company(&case.company_id, &case.reference, &message)
         .await?;
     tx.commit().await?;
-    view(&state, &caller, updated).await
+    Ok(updated)
 }
 
 #[derive(Deserialize)]

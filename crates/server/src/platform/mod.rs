@@ -12,6 +12,8 @@ mod attachments_api;
 mod caller;
 mod casework;
 mod errors;
+mod pages;
+mod pages_aeo;
 mod queue_api;
 
 use std::num::NonZeroU32;
@@ -85,6 +87,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
     accounts_api::handler(method, path)
         .or_else(|| applications_api::handler(method, path))
         .or_else(|| aeo_api::handler(method, path))
+        .or_else(|| pages::handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
 }
 

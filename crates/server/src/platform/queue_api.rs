@@ -26,15 +26,15 @@ pub(crate) struct QueueQuery {
 
 #[derive(Serialize)]
 pub(crate) struct QueueItem {
-    id: String,
-    reference: String,
-    kind: String,
-    title: &'static str,
-    company_id: String,
-    status: String,
-    assigned_to: Option<String>,
-    updated_at: String,
-    clock: ClockView,
+    pub id: String,
+    pub reference: String,
+    pub kind: String,
+    pub title: &'static str,
+    pub company_id: String,
+    pub status: String,
+    pub assigned_to: Option<String>,
+    pub updated_at: String,
+    pub clock: ClockView,
 }
 
 pub(crate) async fn queue(
@@ -48,11 +48,32 @@ pub(crate) async fn queue(
             "sort: must be one of due, oldest, newest.",
         ));
     }
-    let store = &platform(&state).store;
+    let items = open_cases(
+        &state,
+        &caller,
+        q.status.as_deref(),
+        q.kind.as_deref(),
+        q.assigned.as_deref(),
+        sort,
+    )
+    .await?;
+    Ok(Json(items))
+}
+
+/// Submitted cases (open ones unless a status is asked for), with their clocks, sorted.
+pub(crate) async fn open_cases(
+    state: &AppState,
+    caller: &super::Caller,
+    status: Option<&str>,
+    kind: Option<&str>,
+    assigned: Option<&str>,
+    sort: &str,
+) -> Result<Vec<QueueItem>, Problem> {
+    let store = &platform(state).store;
     let (cases, _) = store
         .list_applications(&ApplicationFilter {
-            status: q.status.clone(),
-            kind: q.kind.clone(),
+            status: status.map(str::to_string),
+            kind: kind.map(str::to_string),
             exclude_drafts: true,
             order: if sort == "newest" {
                 QueueOrder::NewestFirst
@@ -70,10 +91,10 @@ pub(crate) async fn queue(
     let mut items = Vec::new();
     for case in cases {
         let open = Status::parse(&case.status).is_some_and(|s| !s.is_terminal());
-        if q.status.is_none() && !open {
+        if status.is_none() && !open {
             continue;
         }
-        let keep = match q.assigned.as_deref() {
+        let keep = match assigned {
             None => true,
             Some("none") => case.assigned_to.is_none(),
             Some("me") => case.assigned_to == me,
@@ -85,7 +106,7 @@ pub(crate) async fn queue(
         let kind = stored_kind(&case)?;
         let events = store.application_events(&case.id).await?;
         items.push(QueueItem {
-            clock: casework::clock_view(&state, kind, &events),
+            clock: casework::clock_view(state, kind, &events),
             title: kind.title(),
             id: case.id,
             reference: case.reference,
@@ -104,7 +125,7 @@ pub(crate) async fn queue(
                 .then_with(|| a.reference.cmp(&b.reference))
         });
     }
-    Ok(Json(items))
+    Ok(items)
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 mod classify_page;
 mod guide_page;
 mod i18n;
-mod layout;
+pub(crate) mod layout;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};

@@ -1,5 +1,7 @@
 //! A platform test server: a fresh store (SQLite or PostgreSQL) seeded with one account of
 //! every role, and a client that speaks as any of them.
+// Shared with the browser tests, which use a part of it.
+#![allow(dead_code)]
 
 use auth::Role;
 use reqwest::{Method, Response};
