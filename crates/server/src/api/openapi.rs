@@ -24,6 +24,14 @@ use super::*;
 )]
 struct ApiDoc;
 
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The classification API's own paths, plus the platform's when this instance runs one
+/// (only what this profile mounts).
+pub async fn document(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+) -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    if state.platform.is_some() {
+        crate::platform::openapi::extend(&mut doc, state.profile);
+    }
+    Json(doc)
 }

@@ -19,6 +19,8 @@ pub struct Endpoint {
     pub path: &'static str,
     pub access: Access,
     pub deploy: Deploy,
+    /// One line for the OpenAPI document.
+    pub summary: &'static str,
 }
 
 const APPLICANTS: &[Role] = &[Role::Trader, Role::Broker];
@@ -29,12 +31,19 @@ const ADMINS: &[Role] = &[Role::Admin];
 const TRADERS: &[Role] = &[Role::Trader];
 const AEO_CASEWORK: &[Role] = &[Role::Trader, Role::Officer];
 
-const fn ep(method: &'static str, path: &'static str, access: Access, deploy: Deploy) -> Endpoint {
+const fn ep(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    deploy: Deploy,
+    summary: &'static str,
+) -> Endpoint {
     Endpoint {
         method,
         path,
         access,
         deploy,
+        summary,
     }
 }
 
@@ -44,52 +53,52 @@ use Deploy::{Both, Private};
 #[rustfmt::skip]
 pub const ENDPOINTS: &[Endpoint] = &[
     // Accounts and sessions.
-    ep("POST", "/api/v1/auth/login", Access::Public, Both),
-    ep("POST", "/api/v1/auth/logout", Access::Authenticated, Both),
-    ep("POST", "/api/v1/auth/register", Access::Public, Both),
-    ep("GET", "/api/v1/me", Access::Authenticated, Both),
-    ep("GET", "/api/v1/notifications", Access::Roles(APPLICANTS, None), Both),
-    ep("POST", "/api/v1/mandates", Access::Roles(TRADERS, None), Both),
-    ep("DELETE", "/api/v1/mandates/{broker}", Access::Roles(TRADERS, None), Both),
-    ep("POST", "/api/v1/admin/users", Access::Roles(ADMINS, None), Private),
-    ep("POST", "/api/v1/admin/companies", Access::Roles(ADMINS, None), Private),
-    ep("POST", "/api/v1/admin/api-keys", Access::Roles(ADMINS, None), Private),
-    ep("DELETE", "/api/v1/admin/api-keys/{id}", Access::Roles(ADMINS, None), Private),
-    ep("GET", "/api/v1/audit", Access::Roles(STAFF, None), Private),
-    ep("GET", "/api/v1/audit/verify", Access::Roles(STAFF, None), Private),
+    ep("POST", "/api/v1/auth/login", Access::Public, Both, "Sign in with e-mail and password; returns a session token and sets the session cookie"),
+    ep("POST", "/api/v1/auth/logout", Access::Authenticated, Both, "End the current session"),
+    ep("POST", "/api/v1/auth/register", Access::Public, Both, "Register a company (by business ID) and its first user"),
+    ep("GET", "/api/v1/me", Access::Authenticated, Both, "Who the caller is: role, company, CSRF token of a cookie session"),
+    ep("GET", "/api/v1/notifications", Access::Roles(APPLICANTS, None), Both, "The caller's company's notifications, newest first"),
+    ep("POST", "/api/v1/mandates", Access::Roles(TRADERS, None), Both, "Authorise a customs broker to file for the caller's company"),
+    ep("DELETE", "/api/v1/mandates/{broker}", Access::Roles(TRADERS, None), Both, "Withdraw a broker's authorisation"),
+    ep("POST", "/api/v1/admin/users", Access::Roles(ADMINS, None), Private, "Create a user of any role"),
+    ep("POST", "/api/v1/admin/companies", Access::Roles(ADMINS, None), Private, "Register a company"),
+    ep("POST", "/api/v1/admin/api-keys", Access::Roles(ADMINS, None), Private, "Issue a scoped API key (the secret is shown once)"),
+    ep("DELETE", "/api/v1/admin/api-keys/{id}", Access::Roles(ADMINS, None), Private, "Revoke an API key"),
+    ep("GET", "/api/v1/audit", Access::Roles(STAFF, None), Private, "Audit entries, newest first or for one object"),
+    ep("GET", "/api/v1/audit/verify", Access::Roles(STAFF, None), Private, "Recompute the audit hash chain and report the first broken entry"),
     // Customs e-Application.
-    ep("GET", "/api/v1/application-types", Access::Public, Both),
-    ep("GET", "/api/v1/applications", Access::Roles(CASEWORK, Some("applications:read")), Both),
-    ep("POST", "/api/v1/applications", Access::Roles(APPLICANTS, Some("applications:write")), Both),
-    ep("GET", "/api/v1/applications/{id}", Access::Roles(CASEWORK, Some("applications:read")), Both),
-    ep("PUT", "/api/v1/applications/{id}", Access::Roles(APPLICANTS, Some("applications:write")), Both),
-    ep("POST", "/api/v1/applications/{id}/actions", Access::Roles(CASEWORK, Some("applications:write")), Both),
-    ep("POST", "/api/v1/applications/{id}/attachments", Access::Roles(APPLICANTS, Some("applications:write")), Both),
-    ep("GET", "/api/v1/applications/{id}/attachments/{attachment}", Access::Roles(CASEWORK, Some("applications:read")), Both),
-    ep("POST", "/api/v1/applications/{id}/assign", Access::Roles(OFFICERS, None), Private),
-    ep("GET", "/api/v1/review-queue", Access::Roles(OFFICERS, None), Private),
-    ep("GET", "/api/v1/rulings", Access::Public, Both),
+    ep("GET", "/api/v1/application-types", Access::Public, Both, "Application types with their form schemas and legal deadlines"),
+    ep("GET", "/api/v1/applications", Access::Roles(CASEWORK, Some("applications:read")), Both, "Applications the caller may see"),
+    ep("POST", "/api/v1/applications", Access::Roles(APPLICANTS, Some("applications:write")), Both, "Open a draft application"),
+    ep("GET", "/api/v1/applications/{id}", Access::Roles(CASEWORK, Some("applications:read")), Both, "One application with its clock, history, attachments and next actions (ETag = version)"),
+    ep("PUT", "/api/v1/applications/{id}", Access::Roles(APPLICANTS, Some("applications:write")), Both, "Replace a draft's form (version or If-Match required)"),
+    ep("POST", "/api/v1/applications/{id}/actions", Access::Roles(CASEWORK, Some("applications:write")), Both, "Apply a workflow action (submit, start_review, request_info, respond, approve, reject, withdraw)"),
+    ep("POST", "/api/v1/applications/{id}/attachments", Access::Roles(APPLICANTS, Some("applications:write")), Both, "Attach a file (raw body; PDF, PNG, JPEG, text or CSV; at most 10 MiB, 10 per case)"),
+    ep("GET", "/api/v1/applications/{id}/attachments/{attachment}", Access::Roles(CASEWORK, Some("applications:read")), Both, "Download an attachment"),
+    ep("POST", "/api/v1/applications/{id}/assign", Access::Roles(OFFICERS, None), Private, "Assign a case to an officer, or release it"),
+    ep("GET", "/api/v1/review-queue", Access::Roles(OFFICERS, None), Private, "Open cases sorted by legal deadline, with their clocks"),
+    ep("GET", "/api/v1/rulings", Access::Public, Both, "Approved advance rulings as precedents, confidential parts removed"),
     // AEO certification.
-    ep("GET", "/api/v1/aeo/questionnaire", Access::Public, Both),
-    ep("GET", "/api/v1/aeo/partners", Access::Public, Both),
-    ep("GET", "/api/v1/aeo/register", Access::Public, Both),
-    ep("GET", "/api/v1/aeo/certificates/{number}", Access::Public, Both),
-    ep("GET", "/api/v1/aeo/applications", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both),
-    ep("POST", "/api/v1/aeo/applications", Access::Roles(TRADERS, None), Both),
-    ep("GET", "/api/v1/aeo/applications/{id}", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both),
-    ep("POST", "/api/v1/aeo/applications/{id}/actions", Access::Roles(AEO_CASEWORK, None), Both),
+    ep("GET", "/api/v1/aeo/questionnaire", Access::Public, Both, "The AEO self-assessment questionnaire"),
+    ep("GET", "/api/v1/aeo/partners", Access::Public, Both, "Mutual-recognition partners of the AEO programme"),
+    ep("GET", "/api/v1/aeo/register", Access::Public, Both, "Valid certificates of holders who consented to publication"),
+    ep("GET", "/api/v1/aeo/certificates/{number}", Access::Public, Both, "Verify a certificate by number: valid, expired, suspended, revoked or unknown"),
+    ep("GET", "/api/v1/aeo/applications", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both, "AEO applications the caller may see"),
+    ep("POST", "/api/v1/aeo/applications", Access::Roles(TRADERS, None), Both, "Apply for AEO status with the self-assessment"),
+    ep("GET", "/api/v1/aeo/applications/{id}", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both, "One AEO case with its assessment, changes since certification and next actions"),
+    ep("POST", "/api/v1/aeo/applications/{id}/actions", Access::Roles(AEO_CASEWORK, None), Both, "Apply an AEO workflow action (accept, schedule_visit, certify, suspend, revoke…)"),
     // Pages.
-    ep("GET", "/login", Access::Public, Both),
-    ep("POST", "/login", Access::Public, Both),
-    ep("POST", "/logout", Access::Authenticated, Both),
-    ep("GET", "/applications", Access::Roles(CASEWORK, None), Both),
-    ep("GET", "/applications/new", Access::Roles(APPLICANTS, None), Both),
-    ep("POST", "/applications/new", Access::Roles(APPLICANTS, None), Both),
-    ep("GET", "/applications/{id}", Access::Roles(CASEWORK, None), Both),
-    ep("POST", "/applications/{id}/edit", Access::Roles(APPLICANTS, None), Both),
-    ep("POST", "/applications/{id}/act", Access::Roles(CASEWORK, None), Both),
-    ep("GET", "/review-queue", Access::Roles(OFFICERS, None), Private),
-    ep("GET", "/aeo/verify", Access::Public, Both),
+    ep("GET", "/login", Access::Public, Both, "Sign-in page"),
+    ep("POST", "/login", Access::Public, Both, "Sign in from the page"),
+    ep("POST", "/logout", Access::Authenticated, Both, "Sign out from a page"),
+    ep("GET", "/applications", Access::Roles(CASEWORK, None), Both, "Applications page"),
+    ep("GET", "/applications/new", Access::Roles(APPLICANTS, None), Both, "New application form"),
+    ep("POST", "/applications/new", Access::Roles(APPLICANTS, None), Both, "Save or submit the form"),
+    ep("GET", "/applications/{id}", Access::Roles(CASEWORK, None), Both, "Application page"),
+    ep("POST", "/applications/{id}/edit", Access::Roles(APPLICANTS, None), Both, "Save the form"),
+    ep("POST", "/applications/{id}/act", Access::Roles(CASEWORK, None), Both, "Apply an action from the page"),
+    ep("GET", "/review-queue", Access::Roles(OFFICERS, None), Private, "Officers' review queue page"),
+    ep("GET", "/aeo/verify", Access::Public, Both, "Public certificate verification page"),
 ];
 
 /// The declared rule for a matched route, if any.

@@ -12,6 +12,7 @@ mod attachments_api;
 mod caller;
 mod casework;
 mod errors;
+pub(crate) mod openapi;
 mod pages;
 mod pages_aeo;
 mod queue_api;

@@ -107,3 +107,35 @@ async fn a_public_instance_does_not_mount_private_endpoints() {
     }
     assert!(private >= 5);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_mounted_api_endpoint_with_its_roles() {
+    for profile in [Profile::Private, Profile::Public] {
+        let p = start(Options {
+            profile,
+            ..Options::default()
+        })
+        .await;
+        let (status, doc) = p.get(As::Anonymous, "/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        for e in ENDPOINTS.iter().filter(|e| e.path.starts_with("/api/")) {
+            let op = &doc["paths"][e.path][e.method.to_lowercase()];
+            let mounted = profile == Profile::Private || e.deploy == Deploy::Both;
+            assert_eq!(
+                op.is_object(),
+                mounted,
+                "{profile:?} {} {}",
+                e.method,
+                e.path
+            );
+            if mounted && e.access != auth::Access::Public {
+                assert!(
+                    op["description"].as_str().unwrap().contains("Roles")
+                        || op["description"].as_str().unwrap().contains("signed-in")
+                );
+                assert!(op["security"].is_array(), "{} {}", e.method, e.path);
+            }
+        }
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}
