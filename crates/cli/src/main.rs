@@ -195,10 +195,11 @@ enum UserAction {
 
 #[derive(Subcommand)]
 enum RulingsAction {
-    /// Write approved rulings as labelled examples (JSONL) for the corpus.
+    /// Write approved rulings as a labelled set where the corpus build reads customs' own
+    /// decisions (default: <state-dir>/labelled/customs-rulings/labelled.csv).
     Export {
-        #[arg(long, default_value = "var/labelled/rulings.jsonl")]
-        out: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -287,8 +288,10 @@ fn main() -> ExitCode {
         }),
         Command::Rulings {
             action: RulingsAction::Export { out },
-        } => platform_cmd::database_url(cli.database_url.as_deref(), &state)
-            .and_then(|url| platform_cmd::export_rulings(&url, &out)),
+        } => platform_cmd::database_url(cli.database_url.as_deref(), &state).and_then(|url| {
+            let out = out.unwrap_or_else(|| state.0.join("labelled/customs-rulings/labelled.csv"));
+            platform_cmd::export_rulings(&url, &out)
+        }),
         Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
         Command::Search { text, limit, json } => {
             commands::search(&data_dir, &state, &text.join(" "), limit, json)

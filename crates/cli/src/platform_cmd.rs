@@ -144,7 +144,9 @@ pub fn add_user(url: &str, args: NewUserArgs<'_>) -> anyhow::Result<()> {
     })
 }
 
-/// Approved advance rulings as labelled examples (JSONL), for the classification corpus.
+/// Approved advance rulings as a labelled set (`id,description,code` CSV) where the corpus
+/// build finds customs' own decisions: the next `customs corpus build` (or start) learns
+/// from them.
 pub fn export_rulings(url: &str, out: &Path) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let examples =
@@ -152,18 +154,19 @@ pub fn export_rulings(url: &str, out: &Path) -> anyhow::Result<()> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut lines = String::new();
+    let mut writer =
+        csv::Writer::from_path(out).with_context(|| format!("writing {}", out.display()))?;
+    writer.write_record(["id", "description", "code", "source", "decided_at"])?;
     for e in &examples {
-        lines.push_str(&serde_json::to_string(&serde_json::json!({
-            "id": e.reference,
-            "description": e.description,
-            "code": e.code,
-            "source": e.source,
-            "decided_at": e.decided_at,
-        }))?);
-        lines.push('\n');
+        writer.write_record([
+            &e.reference,
+            &e.description,
+            &e.code,
+            &e.source,
+            &e.decided_at,
+        ])?;
     }
-    std::fs::write(out, lines).with_context(|| format!("writing {}", out.display()))?;
+    writer.flush()?;
     println!(
         "{} approved rulings written to {}",
         examples.len(),

@@ -7,7 +7,7 @@ use std::path::Path;
 use nomenclature::{HsCode, Level, Nomenclature};
 
 use crate::artifact::CorpusManifest;
-use crate::labelled::{EVAL_SETS, LabelledSet, Split, TRAINING_SETS, load_labelled};
+use crate::labelled::{DECISIONS_SET, EVAL_SETS, LabelledSet, Split, TRAINING_SETS, load_labelled};
 use crate::national::load_national_lines;
 use crate::{ARTIFACT_FORMAT, CorpusError};
 
@@ -89,6 +89,19 @@ impl Corpus {
         synonyms: &text::Synonyms,
         progress: &dyn Fn(u64, u64, &str),
     ) -> Result<Corpus, CorpusError> {
+        Corpus::build_with_decisions(data_dir, None, hs, synonyms, progress)
+    }
+
+    /// The same, also learning from customs' own decisions: approved advance rulings that
+    /// `customs rulings export` wrote under `<decisions>/labelled/customs-rulings/`. They
+    /// are split like every labelled set, so some stay out of training for evaluation.
+    pub fn build_with_decisions(
+        data_dir: &Path,
+        decisions: Option<&Path>,
+        hs: &Nomenclature,
+        synonyms: &text::Synonyms,
+        progress: &dyn Fn(u64, u64, &str),
+    ) -> Result<Corpus, CorpusError> {
         const STEPS: u64 = 4;
         progress(0, STEPS, "nomenclature");
         let mut docs: Vec<SubheadingDoc> = hs
@@ -141,7 +154,13 @@ impl Corpus {
         }
 
         progress(3, STEPS, "labelled examples");
-        let labelled = load_labelled(data_dir, TRAINING_SETS, hs)?;
+        let mut labelled = load_labelled(data_dir, TRAINING_SETS, hs)?;
+        if let Some(root) = decisions {
+            let own = load_labelled(root, &[DECISIONS_SET], hs)?;
+            labelled.examples.extend(own.examples);
+            labelled.skipped.extend(own.skipped);
+            labelled.files.extend(own.files);
+        }
         inputs.extend(labelled.files.iter().cloned());
         for ex in labelled.split(Split::Train) {
             if let Some(&i) = position.get(&ex.code) {

@@ -78,6 +78,8 @@ pub const TRAINING_SETS: &[&str] = &[
     "uk-ott-fpo-parcels",
     "uk-ott-intercept-terms",
 ];
+/// Customs' own approved rulings, exported from the platform into the state directory.
+pub const DECISIONS_SET: &str = "customs-rulings";
 /// Sets for evaluation only.
 pub const EVAL_SETS: &[&str] = &["us-cbp-cross-ny-sample"];
 pub const VAGUE_SET: &str = "uk-ott-vague-terms";

@@ -34,6 +34,14 @@ pub enum CorpusError {
 /// (path, sha256) of every input file the corpus would read from `data_dir` now, in the order
 /// [`Corpus::build`] records them: compare with a manifest's `inputs` to see if it is stale.
 pub fn current_inputs(data_dir: &std::path::Path) -> Result<Vec<(String, String)>, CorpusError> {
+    current_inputs_with_decisions(data_dir, None)
+}
+
+/// The inputs, with customs' own decisions under `decisions` when given.
+pub fn current_inputs_with_decisions(
+    data_dir: &std::path::Path,
+    decisions: Option<&std::path::Path>,
+) -> Result<Vec<(String, String)>, CorpusError> {
     use sha2::{Digest, Sha256};
     let mut paths: Vec<String> = national::source_paths().map(|p| p.to_string()).collect();
     paths.extend(
@@ -42,12 +50,19 @@ pub fn current_inputs(data_dir: &std::path::Path) -> Result<Vec<(String, String)
             .map(|s| format!("labelled/{s}/labelled.csv")),
     );
     paths.push(format!("labelled/{}/vague.csv", labelled::VAGUE_SET));
+    let mut roots = vec![(data_dir, paths)];
+    if let Some(root) = decisions {
+        let own = format!("labelled/{}/labelled.csv", labelled::DECISIONS_SET);
+        roots.push((root, vec![own]));
+    }
     let mut out = Vec::new();
-    for rel in paths {
-        let path = data_dir.join(&rel);
-        if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(io_err(&path))?;
-            out.push((rel, hex::encode(Sha256::digest(&bytes))));
+    for (root, paths) in roots {
+        for rel in paths {
+            let path = root.join(&rel);
+            if path.is_file() {
+                let bytes = std::fs::read(&path).map_err(io_err(&path))?;
+                out.push((rel, hex::encode(Sha256::digest(&bytes))));
+            }
         }
     }
     Ok(out)

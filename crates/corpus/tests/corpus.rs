@@ -123,3 +123,57 @@ fn a_malformed_labelled_file_is_an_error_naming_the_file() {
     let err = corpus::load_labelled(dir.path(), &["uk-ott-search-references"], hs()).unwrap_err();
     assert!(err.to_string().contains("labelled.csv"), "{err}");
 }
+
+#[test]
+fn customs_own_rulings_join_the_labelled_data_and_the_inputs() {
+    let data = tempfile::tempdir().unwrap();
+    let hs_dir = data.path().join("harmonized-system");
+    std::fs::create_dir_all(&hs_dir).unwrap();
+    for f in ["harmonized-system.csv", "sections.csv"] {
+        std::fs::copy(data_dir().join("harmonized-system").join(f), hs_dir.join(f)).unwrap();
+    }
+    let state = tempfile::tempdir().unwrap();
+    let set = state.path().join("labelled/customs-rulings");
+    std::fs::create_dir_all(&set).unwrap();
+    let mut rows = String::from("id,description,code,source,decided_at\n");
+    for i in 0..40 {
+        rows.push_str(&format!(
+            "EA-2026-{i:06},freeze-dried strawberry slices lot {i},081340,advance_ruling,2026-12-01\n"
+        ));
+    }
+    std::fs::write(set.join("labelled.csv"), rows).unwrap();
+
+    let before = corpus::current_inputs_with_decisions(data.path(), None).unwrap();
+    let after = corpus::current_inputs_with_decisions(data.path(), Some(state.path())).unwrap();
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "a new decision changes the inputs"
+    );
+
+    let c = Corpus::build_with_decisions(
+        data.path(),
+        Some(state.path()),
+        hs(),
+        &text::Synonyms::builtin(),
+        &|_, _, _| {},
+    )
+    .unwrap();
+    assert!(!c.manifest.trained_on_corpus_only);
+    let own: Vec<_> = c
+        .labelled
+        .examples
+        .iter()
+        .filter(|e| e.source == "customs-rulings")
+        .collect();
+    assert_eq!(own.len(), 40);
+    let doc = c
+        .doc(&nomenclature::HsCode::parse("081340").unwrap())
+        .unwrap();
+    assert!(
+        doc.examples
+            .iter()
+            .any(|t| t.contains("freeze-dried strawberry")),
+        "training-split rulings teach the subheading's document"
+    );
+}

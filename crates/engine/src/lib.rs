@@ -73,12 +73,15 @@ pub fn corpus(
     if !force
         && let Ok(stored) = corpus::read_artifact(&dir)
         && stored.manifest.nomenclature_digest == hs.digest()
-        && stored.manifest.inputs == corpus::current_inputs(data_dir)?
+        && stored.manifest.inputs
+            == corpus::current_inputs_with_decisions(data_dir, Some(&state.0))?
     {
         return Ok(Arc::new(stored));
     }
-    let built = Corpus::build(
+    // Customs' own approved rulings (`customs rulings export`) join the labelled data.
+    let built = Corpus::build_with_decisions(
         data_dir,
+        Some(&state.0),
         hs,
         &text::Synonyms::builtin(),
         &|done, total, _| progress("corpus", done, total),
