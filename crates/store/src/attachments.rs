@@ -115,6 +115,15 @@ impl Store {
         rows.iter().map(attachment).collect()
     }
 
+    /// An attachment's record without its bytes.
+    pub async fn attachment(&self, id: &str) -> Result<Option<Attachment>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| attachment(&r)).transpose()
+    }
+
     /// The attachment and its bytes, checked against the stored sha256.
     pub async fn attachment_content(&self, id: &str) -> Result<(Attachment, Vec<u8>)> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE id = $1"))

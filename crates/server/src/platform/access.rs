@@ -87,6 +87,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/v1/aeo/applications", Access::Roles(TRADERS, None), Both, "Apply for AEO status with the self-assessment"),
     ep("GET", "/api/v1/aeo/applications/{id}", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both, "One AEO case with its assessment, changes since certification and next actions"),
     ep("POST", "/api/v1/aeo/applications/{id}/actions", Access::Roles(AEO_CASEWORK, None), Both, "Apply an AEO workflow action (accept, schedule_visit, certify, suspend, revoke…)"),
+    ep("POST", "/api/v1/aeo/evidence", Access::Roles(TRADERS, None), Both, "Upload a document to cite as evidence in the self-assessment"),
+    ep("GET", "/api/v1/aeo/applications/{id}/evidence/{attachment}", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both, "Download evidence a case cites"),
     // Pages.
     ep("GET", "/login", Access::Public, Both, "Sign-in page"),
     ep("POST", "/login", Access::Public, Both, "Sign in from the page"),

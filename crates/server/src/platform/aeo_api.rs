@@ -19,7 +19,7 @@ use super::aeo_public::{PROFILE_FIELDS, public_status_of};
 use super::applications_api::expected_version;
 use super::casework::{iso, parse_date, today};
 use super::errors::{conflict, forbidden};
-use super::{Caller, aeo_public, platform};
+use super::{Caller, aeo_evidence, aeo_public, platform};
 use crate::problem::FieldProblem;
 use crate::{AppState, Problem};
 
@@ -33,6 +33,12 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/api/v1/aeo/applications") => post(apply),
         ("GET", "/api/v1/aeo/applications/{id}") => get(show),
         ("POST", "/api/v1/aeo/applications/{id}/actions") => post(act),
+        ("POST", "/api/v1/aeo/evidence") => post(aeo_evidence::upload).layer(
+            axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES),
+        ),
+        ("GET", "/api/v1/aeo/applications/{id}/evidence/{attachment}") => {
+            get(aeo_evidence::download)
+        }
         _ => return None,
     })
 }
@@ -165,6 +171,7 @@ async fn apply(
             BTreeMap::new()
         }
     };
+    problems.extend(aeo_evidence::check_cited(&state, &company, &responses).await?);
     if !problems.is_empty() {
         return Err(unprocessable("The application has errors.", problems));
     }
@@ -251,7 +258,11 @@ fn party(caller: &Caller) -> Option<Party> {
     }
 }
 
-async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<AeoRecord, Problem> {
+pub(crate) async fn load(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<AeoRecord, Problem> {
     let record = platform(state).store.aeo_application(id).await?;
     let visible = |r: &AeoRecord| {
         caller.actor.role().is_some_and(|role| role.is_staff())

@@ -31,14 +31,13 @@ const MEDIA_TYPES: &[(&str, &[u8])] = &[
     ("text/csv", b""),
 ];
 
-pub(crate) async fn upload(
-    State(state): State<AppState>,
-    caller: super::Caller,
-    Path(id): Path<String>,
-    Query(q): Query<UploadQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Problem> {
+/// Checks an uploaded file: an accepted type whose content starts as that type does, and a
+/// plain file name. Returns the media type and the trimmed name.
+pub(crate) fn checked_file(
+    headers: &HeaderMap,
+    filename: &str,
+    body: &[u8],
+) -> Result<(String, String), Problem> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -61,14 +60,13 @@ pub(crate) async fn upload(
         ));
     };
     let text = media_type.starts_with("text/");
-    if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(&body).is_err())
-    {
+    if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(body).is_err()) {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("The file's content is not {media_type}."),
         ));
     }
-    let filename = q.filename.trim();
+    let filename = filename.trim();
     let name_ok = !filename.is_empty()
         && filename.chars().count() <= 200
         && !filename.contains(['/', '\\', '\0'])
@@ -79,6 +77,53 @@ pub(crate) async fn upload(
             "filename: 1 to 200 characters, without path separators or control characters.",
         ));
     }
+    Ok((media_type, filename.to_string()))
+}
+
+/// Sends stored bytes as a download the browser will not sniff or render inline.
+pub(crate) fn download_response(meta: &store::attachments::Attachment, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&meta.media_type).expect("stored media types are ASCII"),
+    );
+    let ascii_name: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")).expect("ASCII"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).expect("hex"),
+    );
+    res
+}
+
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let (media_type, filename) = checked_file(&headers, &q.filename, &body)?;
+    let filename = filename.as_str();
     let case = load(&state, &caller, &id).await?;
     let status = stored_status(&case)?;
     if !matches!(status, Status::Draft | Status::InfoRequested) {
@@ -125,34 +170,5 @@ pub(crate) async fn download(
             "No such attachment on this application.",
         ));
     }
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&meta.media_type).expect("stored media types are ASCII"),
-    );
-    let ascii_name: String = meta
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")).expect("ASCII"),
-    );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&format!("\"{}\"", meta.sha256)).expect("hex"),
-    );
-    Ok(res)
+    Ok(download_response(&meta, bytes))
 }

@@ -6,6 +6,7 @@ pub mod access;
 mod accounts_api;
 mod admin_api;
 mod aeo_api;
+mod aeo_evidence;
 mod aeo_public;
 mod applications_api;
 mod attachments_api;

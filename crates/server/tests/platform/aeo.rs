@@ -10,7 +10,7 @@ use crate::harness::{As, Options, Platform, start};
 const ROLES: [OperatorRole; 2] = [OperatorRole::Importer, OperatorRole::Exporter];
 
 /// A complete, favourable self-assessment for an importer-exporter.
-fn favourable() -> Value {
+fn favourable(evidence_id: &str) -> Value {
     let mut responses = Map::new();
     for q in aeo::questions().iter().filter(|q| q.applies_to(&ROLES)) {
         let answer = match q.kind {
@@ -23,7 +23,7 @@ fn favourable() -> Value {
             AnswerKind::Text => json!("Documented in our security manual, chapter 4."),
         };
         let evidence = if q.evidence_required {
-            json!(["manual-v3.pdf"])
+            json!([evidence_id])
         } else {
             json!([])
         };
@@ -65,6 +65,30 @@ async fn journey(p: Platform) {
     assert_eq!(status, 200);
     assert_eq!(q["areas"].as_array().unwrap().len(), 9);
 
+    // Evidence is uploaded first, then cited by id.
+    let pdf = b"%PDF-1.7 security manual".to_vec();
+    let upload = p
+        .server
+        .client
+        .post(p.server.url("/api/v1/aeo/evidence?filename=manual-v3.pdf"))
+        .bearer_auth(p.token(As::Trader).unwrap())
+        .header("Content-Type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), 201);
+    let evidence: Value = upload.json().await.unwrap();
+    let evidence = evidence["id"].as_str().unwrap().to_string();
+    let favourable = || favourable(&evidence);
+    let (status, body) = p
+        .post(As::OtherTrader, "/api/v1/aeo/applications", favourable())
+        .await;
+    assert_eq!(
+        status, 422,
+        "another company's upload cannot be cited: {body}"
+    );
+
     let mut incomplete = favourable();
     incomplete["responses"]
         .as_object_mut()
@@ -105,6 +129,13 @@ async fn journey(p: Platform) {
             .0,
         404
     );
+    let cited = format!("/api/v1/aeo/applications/{id}/evidence/{evidence}");
+    let download = p
+        .call(As::Officer, reqwest::Method::GET, &cited, None)
+        .await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(p.get(As::OtherTrader, &cited).await.0, 404);
 
     let (status, body) = act(
         &p,
