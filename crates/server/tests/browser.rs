@@ -328,10 +328,24 @@ async fn fill(client: &Client, css: &str, text: &str) {
         .unwrap();
 }
 
+/// Clicks a form's button and waits until the browser has left the page (POST, then the
+/// redirect), so the next lookup sees the new page, never the old one.
+async fn submit(client: &Client, css: &str) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    click_css(client, css).await;
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    client.wait().for_element(Locator::Css("h1")).await.unwrap();
+}
+
 async fn sign_in(client: &Client, email: &str) {
     fill(client, "#email", email).await;
     fill(client, "#password", harness::PASSWORD).await;
-    click_css(client, "form[action='/login'] button").await;
+    submit(client, "form[action='/login'] button").await;
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
@@ -378,7 +392,7 @@ async fn a_trader_files_and_an_officer_decides_in_the_browser() {
     )
     .await;
     fill(&trader, "#f-intended_code", "0813.99").await;
-    click_css(&trader, "button[value='submit']").await;
+    submit(&trader, "button[value='submit']").await;
     let alert = text_of(&trader, ".alert").await;
     assert!(
         alert.contains("intended_code"),
@@ -392,7 +406,7 @@ async fn a_trader_files_and_an_officer_decides_in_the_browser() {
         .await
         .unwrap();
     fill(&trader, "#f-intended_code", "0813.40").await;
-    click_css(&trader, "button[value='submit']").await;
+    submit(&trader, "button[value='submit']").await;
     assert!(
         h1(&trader).await.starts_with("EA-"),
         "{}",
@@ -408,7 +422,7 @@ async fn a_trader_files_and_an_officer_decides_in_the_browser() {
     assert_eq!(h1(&officer).await, "Review queue");
     let reference = h1(&trader).await.split(' ').next().unwrap().to_string();
     click_link(&officer, &reference).await;
-    click_css(&officer, "button[value='start_review']").await;
+    submit(&officer, "button[value='start_review']").await;
     assert_eq!(text_of(&officer, ".badge").await, "Under review");
     fill(
         &officer,
@@ -416,7 +430,7 @@ async fn a_trader_files_and_an_officer_decides_in_the_browser() {
         "GIR 1 and 6: dried strawberries, heading 08.13.",
     )
     .await;
-    click_css(&officer, "button[value='approve']").await;
+    submit(&officer, "button[value='approve']").await;
     assert_eq!(text_of(&officer, ".badge").await, "Approved");
     screenshot(&officer, "eapp-approved").await;
 

@@ -13,6 +13,8 @@ mod applications;
 mod harness;
 #[path = "platform/matrix.rs"]
 mod matrix;
+#[path = "platform/pages.rs"]
+mod pages;
 
 /// A date `days` from today (Taipei), as YYYY-MM-DD.
 pub fn date_in_days(days: i64) -> String {

@@ -101,6 +101,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/applications/{id}/act", Access::Roles(CASEWORK, None), Both, "Apply an action from the page"),
     ep("GET", "/review-queue", Access::Roles(OFFICERS, None), Private, "Officers' review queue page"),
     ep("GET", "/aeo/verify", Access::Public, Both, "Public certificate verification page"),
+    ep("GET", "/aeo", Access::Roles(AEO_CASEWORK, None), Both, "AEO cases and evidence page"),
+    ep("POST", "/aeo/evidence", Access::Roles(TRADERS, None), Both, "Upload evidence from the page"),
+    ep("GET", "/aeo/apply", Access::Roles(TRADERS, None), Both, "AEO self-assessment form"),
+    ep("POST", "/aeo/apply", Access::Roles(TRADERS, None), Both, "Submit the self-assessment"),
+    ep("GET", "/aeo/cases/{id}", Access::Roles(AEO_CASEWORK, None), Both, "AEO case page"),
+    ep("POST", "/aeo/cases/{id}/act", Access::Roles(AEO_CASEWORK, None), Both, "Apply an AEO action from the page"),
 ];
 
 /// The declared rule for a matched route, if any.

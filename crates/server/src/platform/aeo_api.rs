@@ -44,19 +44,19 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
 }
 
 #[derive(Deserialize)]
-struct ApplyRequest {
-    operator_roles: Vec<String>,
-    profile: BTreeMap<String, String>,
-    responses: BTreeMap<String, ResponseInput>,
+pub(crate) struct ApplyRequest {
+    pub operator_roles: Vec<String>,
+    pub profile: BTreeMap<String, String>,
+    pub responses: BTreeMap<String, ResponseInput>,
     #[serde(default)]
-    publish_consent: bool,
+    pub publish_consent: bool,
 }
 
 #[derive(Deserialize)]
-struct ResponseInput {
-    answer: serde_json::Value,
+pub(crate) struct ResponseInput {
+    pub answer: serde_json::Value,
     #[serde(default)]
-    evidence: Vec<String>,
+    pub evidence: Vec<String>,
 }
 
 fn field_problem(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
@@ -147,6 +147,19 @@ async fn apply(
     body: Result<Json<ApplyRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
+    let record = apply_case(&state, &caller, req).await?;
+    let mut res = view(&state, &caller, record).await?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+/// Checks an application (profile, answers, cited evidence, completeness, the waiting
+/// period after a refusal) and opens the case.
+pub(crate) async fn apply_case(
+    state: &AppState,
+    caller: &Caller,
+    req: ApplyRequest,
+) -> Result<AeoRecord, Problem> {
     let company = caller
         .actor
         .company()
@@ -171,7 +184,7 @@ async fn apply(
             BTreeMap::new()
         }
     };
-    problems.extend(aeo_evidence::check_cited(&state, &company, &responses).await?);
+    problems.extend(aeo_evidence::check_cited(state, &company, &responses).await?);
     if !problems.is_empty() {
         return Err(unprocessable("The application has errors.", problems));
     }
@@ -193,7 +206,7 @@ async fn apply(
             errors,
         ));
     }
-    let store = &platform(&state).store;
+    let store = &platform(state).store;
     let (previous, _) = store
         .list_aeo(Some(std::slice::from_ref(&company)), None, 500, 0)
         .await?;
@@ -245,12 +258,10 @@ async fn apply(
     )
     .await?;
     tx.commit().await?;
-    let mut res = view(&state, &caller, record).await?;
-    *res.status_mut() = StatusCode::CREATED;
-    Ok(res)
+    Ok(record)
 }
 
-fn party(caller: &Caller) -> Option<Party> {
+pub(crate) fn party(caller: &Caller) -> Option<Party> {
     match caller.actor.role()? {
         auth::Role::Trader => Some(Party::Applicant),
         auth::Role::Officer => Some(Party::Officer),
@@ -276,7 +287,7 @@ pub(crate) async fn load(
     }
 }
 
-fn stored_responses(json: &str) -> BTreeMap<String, aeo::Response> {
+pub(crate) fn stored_responses(json: &str) -> BTreeMap<String, aeo::Response> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
@@ -364,14 +375,14 @@ async fn show(
     view(&state, &caller, record).await
 }
 
-#[derive(Deserialize)]
-struct ActionRequest {
-    action: String,
-    version: Option<i64>,
-    grant: Option<String>,
-    reasons: Option<String>,
-    visit_date: Option<String>,
-    findings: Option<String>,
+#[derive(Deserialize, Default)]
+pub(crate) struct ActionRequest {
+    pub action: String,
+    pub version: Option<i64>,
+    pub grant: Option<String>,
+    pub reasons: Option<String>,
+    pub visit_date: Option<String>,
+    pub findings: Option<String>,
 }
 
 async fn act(
@@ -383,6 +394,19 @@ async fn act(
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
     let version = expected_version(req.version, &headers)?;
+    let updated = act_on_aeo(&state, &caller, &id, version, req).await?;
+    view(&state, &caller, updated).await
+}
+
+/// Moves an AEO case by one action: the decision checked against the rules and the
+/// self-assessment, a certificate issued on certification, the company notified.
+pub(crate) async fn act_on_aeo(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    req: ActionRequest,
+) -> Result<AeoRecord, Problem> {
     let action = Action::parse(&req.action).ok_or_else(|| {
         let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
         Problem::new(
@@ -390,8 +414,8 @@ async fn act(
             format!("action: must be one of {}.", known.join(", ")),
         )
     })?;
-    let party = party(&caller).ok_or_else(|| forbidden("Your role takes no part in AEO cases."))?;
-    let record = load(&state, &caller, &id).await?;
+    let party = party(caller).ok_or_else(|| forbidden("Your role takes no part in AEO cases."))?;
+    let record = load(state, caller, id).await?;
     let from = Status::parse(&record.status)
         .ok_or_else(|| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unknown stored status"))?;
     let to = aeo::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
@@ -465,7 +489,7 @@ async fn act(
         }
         _ => {}
     }
-    let store = &platform(&state).store;
+    let store = &platform(state).store;
     let mut tx = store.write().await?;
     let number;
     let issued = iso(today());
@@ -522,5 +546,5 @@ async fn act(
     tx.notify_company(&updated.company_id, &updated.reference, &message)
         .await?;
     tx.commit().await?;
-    view(&state, &caller, updated).await
+    Ok(updated)
 }

@@ -180,6 +180,19 @@ async fn check_csrf(req: Request, session: &str) -> Result<Request, Response> {
         )
         .into_response()
     };
+    // Multipart forms (file uploads) carry the token in their action's query string.
+    let in_query = req
+        .uri()
+        .query()
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf"))
+        .map(|(_, v)| v.into_owned());
+    if let Some(token) = in_query {
+        return if constant_eq(&token, &expected) {
+            Ok(req)
+        } else {
+            Err(forbidden())
+        };
+    }
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return if constant_eq(h.to_str().unwrap_or(""), &expected) {
             Ok(req)

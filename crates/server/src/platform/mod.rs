@@ -16,6 +16,8 @@ mod errors;
 pub(crate) mod openapi;
 mod pages;
 mod pages_aeo;
+mod pages_aeo_cases;
+mod pages_session;
 mod queue_api;
 
 use std::num::NonZeroU32;

@@ -18,17 +18,17 @@ use store::applications::{ApplicationFilter, ApplicationRecord, QueueOrder};
 use super::applications_api::{
     ActionRequest, act_on_case, create_case, edit_case, load, stored_kind, stored_status,
 };
-use super::caller::{Caller, client_address, csrf_token};
+use super::caller::{Caller, csrf_token};
 use super::casework::{self, party_of};
-use super::{accounts_api, platform};
+use super::platform;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
 pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
     Some(match (method, path) {
-        ("GET", "/login") => get(login_page),
-        ("POST", "/login") => post(login_submit),
-        ("POST", "/logout") => post(logout),
+        ("GET", "/login") => get(super::pages_session::login_page),
+        ("POST", "/login") => post(super::pages_session::login_submit),
+        ("POST", "/logout") => post(super::pages_session::logout),
         ("GET", "/applications") => get(cases_page),
         ("GET", "/applications/new") => get(new_page),
         ("POST", "/applications/new") => post(new_submit),
@@ -37,6 +37,14 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/applications/{id}/act") => post(act_submit),
         ("GET", "/review-queue") => get(queue_page),
         ("GET", "/aeo/verify") => get(super::pages_aeo::verify_page),
+        ("GET", "/aeo") => get(super::pages_aeo_cases::home),
+        ("POST", "/aeo/evidence") => post(super::pages_aeo_cases::upload_evidence).layer(
+            axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES),
+        ),
+        ("GET", "/aeo/apply") => get(super::pages_aeo_cases::apply_page),
+        ("POST", "/aeo/apply") => post(super::pages_aeo_cases::apply_submit),
+        ("GET", "/aeo/cases/{id}") => get(super::pages_aeo_cases::case_page),
+        ("POST", "/aeo/cases/{id}/act") => post(super::pages_aeo_cases::act_submit),
         _ => return None,
     })
 }
@@ -72,11 +80,11 @@ pub fn denied(denied: Denied, uri: &Uri) -> Response {
     }
 }
 
-fn csrf_field(caller: &Caller) -> Markup {
+pub(crate) fn csrf_field(caller: &Caller) -> Markup {
     html! { input type="hidden" name="csrf" value=(caller.session.as_deref().map(csrf_token).unwrap_or_default()); }
 }
 
-fn problem_box(message: Option<&str>) -> Markup {
+pub(crate) fn problem_box(message: Option<&str>) -> Markup {
     html! { @if let Some(m) = message { div.alert role="alert" { (m) } } }
 }
 
@@ -86,105 +94,6 @@ fn problem_text(p: &Problem) -> String {
         text.push_str(&format!(" {}: {}.", e.field, e.message));
     }
     text
-}
-
-/// Only same-site paths, so the sign-in form cannot send anyone elsewhere.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/applications".into(),
-    }
-}
-
-#[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
-}
-
-fn login_form(next: &str, error: Option<&str>) -> Markup {
-    html! {
-        h1 { "Sign in" }
-        (problem_box(error))
-        form.stack method="post" action="/login" {
-            input type="hidden" name="next" value=(next);
-            label for="email" { "E-mail" }
-            input #email type="email" name="email" autocomplete="username" required;
-            label for="password" { "Password" }
-            input #password type="password" name="password" autocomplete="current-password" required;
-            button type="submit" { "Sign in" }
-        }
-    }
-}
-
-async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
-    let next = safe_next(q.next.as_deref());
-    page(&ctx, StatusCode::OK, "Sign in", login_form(&next, None))
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
-    next: Option<String>,
-}
-
-async fn login_submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    request: axum::extract::Request,
-) -> Response {
-    let address = client_address(request.extensions());
-    use axum::extract::FromRequest;
-    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
-        return page(
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            "Sign in",
-            login_form("/applications", Some("Fill in e-mail and password.")),
-        );
-    };
-    let next = safe_next(form.next.as_deref());
-    match accounts_api::sign_in(&state, &address, &form.email, &form.password).await {
-        Ok((token, _, _)) => {
-            let mut res = Redirect::to(&next).into_response();
-            let ttl = platform(&state).settings.session_ttl;
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                accounts_api::session_cookie(&token, ttl),
-            );
-            res
-        }
-        Err(accounts_api::SignInError::Throttled(wait)) => page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "Sign in",
-            login_form(
-                &next,
-                Some(&format!(
-                    "Too many failed sign-ins; try again in {wait} seconds."
-                )),
-            ),
-        ),
-        Err(accounts_api::SignInError::Problem(p)) => {
-            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNAUTHORIZED);
-            page(&ctx, status, "Sign in", login_form(&next, Some(&p.detail)))
-        }
-    }
-}
-
-async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
-    if let Some(token) = caller.session
-        && let Ok(mut tx) = platform(&state).store.write().await
-        && tx.delete_session(&auth::digest(&token)).await.is_ok()
-    {
-        let _ = tx.commit().await;
-    }
-    let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        accounts_api::session_cookie("", std::time::Duration::ZERO),
-    );
-    res
 }
 
 fn badge(status: &str) -> Markup {

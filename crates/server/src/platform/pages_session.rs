@@ -1,0 +1,114 @@
+//! Signing in and out from the pages: the sign-in form returns to where the visitor was
+//! going (same-site paths only) and sets the session cookie.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::caller::{Caller, client_address};
+use super::pages::problem_box;
+use super::{accounts_api, platform};
+use crate::AppState;
+use crate::web::layout::{PageCtx, page};
+
+/// Only same-site paths, so the sign-in form cannot send anyone elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/applications".into(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_form(next: &str, error: Option<&str>) -> Markup {
+    html! {
+        h1 { "Sign in" }
+        (problem_box(error))
+        form.stack method="post" action="/login" {
+            input type="hidden" name="next" value=(next);
+            label for="email" { "E-mail" }
+            input #email type="email" name="email" autocomplete="username" required;
+            label for="password" { "Password" }
+            input #password type="password" name="password" autocomplete="current-password" required;
+            button type="submit" { "Sign in" }
+        }
+    }
+}
+
+pub(crate) async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    page(&ctx, StatusCode::OK, "Sign in", login_form(&next, None))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub(crate) async fn login_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    request: axum::extract::Request,
+) -> Response {
+    let address = client_address(request.extensions());
+    use axum::extract::FromRequest;
+    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
+        return page(
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "Sign in",
+            login_form("/applications", Some("Fill in e-mail and password.")),
+        );
+    };
+    let next = safe_next(form.next.as_deref());
+    match accounts_api::sign_in(&state, &address, &form.email, &form.password).await {
+        Ok((token, _, _)) => {
+            let mut res = Redirect::to(&next).into_response();
+            let ttl = platform(&state).settings.session_ttl;
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                accounts_api::session_cookie(&token, ttl),
+            );
+            res
+        }
+        Err(accounts_api::SignInError::Throttled(wait)) => page(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Sign in",
+            login_form(
+                &next,
+                Some(&format!(
+                    "Too many failed sign-ins; try again in {wait} seconds."
+                )),
+            ),
+        ),
+        Err(accounts_api::SignInError::Problem(p)) => {
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNAUTHORIZED);
+            page(&ctx, status, "Sign in", login_form(&next, Some(&p.detail)))
+        }
+    }
+}
+
+pub(crate) async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
+    if let Some(token) = caller.session
+        && let Ok(mut tx) = platform(&state).store.write().await
+        && tx.delete_session(&auth::digest(&token)).await.is_ok()
+    {
+        let _ = tx.commit().await;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        accounts_api::session_cookie("", std::time::Duration::ZERO),
+    );
+    res
+}
