@@ -7,6 +7,7 @@ mod classify_cmd;
 mod commands;
 mod eval_cmd;
 mod guide_cmd;
+mod load_cmd;
 mod open;
 mod platform_cmd;
 
@@ -153,6 +154,9 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         max_questions: usize,
     },
+    /// Create and submit applications against a running platform; reports throughput and
+    /// latency.
+    Load(load_cmd::LoadArgs),
     /// Measure index build time and search latency; writes a JSON report.
     Bench {
         /// How many queries to time.
@@ -346,6 +350,7 @@ fn main() -> ExitCode {
                 .and_then(|g| guide_cmd::interactive(&g, &text.join(" ")))
         }),
         Command::Bench { queries, out } => bench::run(&data_dir, &state, queries, &out),
+        Command::Load(args) => load_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
