@@ -42,8 +42,14 @@ struct Cli {
     /// directory).
     #[arg(long, global = true, env = "CUSTOMS_DATABASE_URL")]
     database_url: Option<String>,
-    /// Run without the sentence encoder even if its files are there.
-    #[arg(long, global = true, env = "CUSTOMS_NO_ENCODER")]
+    /// Run without the sentence encoder even if its files are there (the variable takes
+    /// 1/0, true/false, yes/no or on/off).
+    #[arg(
+        long,
+        global = true,
+        env = "CUSTOMS_NO_ENCODER",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     no_encoder: bool,
     #[command(subcommand)]
     command: Command,
