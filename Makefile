@@ -7,7 +7,7 @@ PROFILE ?= public
 DATA_DIR ?= $(or $(CUSTOMS_DATA_DIR),$(if $(wildcard ../shared/data/harmonized-system),../shared/data,data))
 export CUSTOMS_DATA_DIR := $(abspath $(DATA_DIR))
 
-.PHONY: run test data model build lint bench eval fmt
+.PHONY: run test data model build lint bench bench-platform eval fmt
 
 ## Fetch data and model files if missing, build, index (when the data changed) and serve on $(BIND).
 run: data model build
@@ -33,10 +33,14 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## Figures for the closing note: index build, search latency, cold start, RSS.
-bench: build
+## Figures for the closing note: index build, search latency, cold start, RSS, platform writes.
+bench: build bench-platform
 	./target/release/customs bench --queries 1000 --out reports/bench-search.json
 	scripts/bench-server
+
+## Platform writes (create + submit over HTTP) on SQLite and PostgreSQL: reports/bench-platform.json.
+bench-platform: build
+	scripts/bench-platform ./target/release/customs
 
 fmt:
 	$(CARGO) fmt --all
