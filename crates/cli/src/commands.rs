@@ -51,8 +51,17 @@ pub fn serve(
             "Smart Customs is serving; open http://{}",
             listener.local_addr()?
         );
+        // Ctrl-C or SIGTERM (what service managers send): finish in-flight requests, then
+        // exit, so no acknowledged write is cut off.
         server::serve(listener, app, async {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler installs");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            tracing::info!("shutting down");
         })
         .await?;
         Ok(())

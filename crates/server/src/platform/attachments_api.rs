@@ -123,15 +123,38 @@ pub(crate) async fn upload(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let (media_type, filename) = checked_file(&headers, &q.filename, &body)?;
-    let filename = filename.as_str();
-    let case = load(&state, &caller, &id).await?;
+    let attachment = attach(
+        &state,
+        &caller,
+        &id,
+        &filename,
+        &media_type,
+        &body,
+        q.confidential,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+}
+
+/// Stores a checked file on a case the caller may change: drafts and cases waiting for
+/// more information, at most `MAX_ATTACHMENTS` each.
+pub(crate) async fn attach(
+    state: &AppState,
+    caller: &super::Caller,
+    id: &str,
+    filename: &str,
+    media_type: &str,
+    content: &[u8],
+    confidential: bool,
+) -> Result<store::attachments::Attachment, Problem> {
+    let case = load(state, caller, id).await?;
     let status = stored_status(&case)?;
     if !matches!(status, Status::Draft | Status::InfoRequested) {
         return Err(conflict(
             "Attachments can be added to drafts and to applications waiting for more information.",
         ));
     }
-    let store = &platform(&state).store;
+    let store = &platform(state).store;
     if store.attachments("application", &case.id).await?.len() >= MAX_ATTACHMENTS {
         return Err(conflict(format!(
             "An application holds at most {MAX_ATTACHMENTS} attachments."
@@ -145,14 +168,67 @@ pub(crate) async fn upload(
                 owner_kind: "application",
                 owner_id: &case.id,
                 filename,
-                media_type: &media_type,
-                content: &body,
-                confidential: q.confidential,
+                media_type,
+                content,
+                confidential,
             },
         )
         .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+    Ok(attachment)
+}
+
+/// The case page's upload form (multipart: `file`, `confidential`).
+pub(crate) async fn attach_from_page(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut file: Option<(String, HeaderMap, Bytes)> = None;
+    let mut confidential = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("confidential") => confidential = true,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("document").to_string();
+                let mut headers = HeaderMap::new();
+                if let Some(ct) = field
+                    .content_type()
+                    .and_then(|c| HeaderValue::from_str(c).ok())
+                {
+                    headers.insert(header::CONTENT_TYPE, ct);
+                }
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, headers, bytes)),
+                    Err(_) => break,
+                }
+            }
+            _ => {}
+        }
+    }
+    let message = match file {
+        None => "Choose a file to attach (at most 10 MiB).".to_string(),
+        Some((name, headers, bytes)) => {
+            let stored = match checked_file(&headers, &name, &bytes) {
+                Ok((media_type, filename)) => attach(
+                    &state,
+                    &caller,
+                    &id,
+                    &filename,
+                    &media_type,
+                    &bytes,
+                    confidential,
+                )
+                .await
+                .map(|a| format!("{} attached.", a.filename)),
+                Err(p) => Err(p),
+            };
+            stored.unwrap_or_else(|p| format!("Not attached: {}", p.detail))
+        }
+    };
+    let msg = percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC);
+    axum::response::Redirect::to(&format!("/applications/{id}?msg={msg}")).into_response()
 }
 
 pub(crate) async fn download(

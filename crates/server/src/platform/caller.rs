@@ -264,6 +264,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Err(res) => return res,
     };
     let limiter = &platform(&state).limiter;
+    // Forget clients whose buckets have refilled, so a flood of addresses cannot grow it.
+    if limiter.len() > 50_000 {
+        limiter.retain_recent();
+    }
     if let Err(not_until) = limiter.check_key(&client_key(&caller, &parts)) {
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
             &governor::clock::DefaultClock::default(),

@@ -35,6 +35,10 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/applications/{id}") => get(case_page),
         ("POST", "/applications/{id}/edit") => post(edit_submit),
         ("POST", "/applications/{id}/act") => post(act_submit),
+        ("POST", "/applications/{id}/attach") => post(super::attachments_api::attach_from_page)
+            .layer(axum::extract::DefaultBodyLimit::max(
+                crate::limits::MAX_UPLOAD_BYTES,
+            )),
         ("GET", "/review-queue") => get(queue_page),
         ("GET", "/aeo/verify") => get(super::pages_aeo::verify_page),
         ("GET", "/aeo") => get(super::pages_aeo_cases::home),
@@ -449,9 +453,18 @@ async fn case_page(
                     }
                 }
             }
-            @if !attachments.is_empty() {
+            @if !attachments.is_empty() || editable {
                 h2 { "Attachments" }
                 ul { @for a in &attachments { li { a href=(format!("/api/v1/applications/{}/attachments/{}", case.id, a.id)) { (a.filename) } " (" (a.size_bytes) " bytes" @if a.confidential { ", confidential" } ")" } } }
+            }
+            @if editable {
+                form.stack method="post" enctype="multipart/form-data"
+                    action=(format!("/applications/{}/attach?csrf={}", case.id, caller.session.as_deref().map(csrf_token).unwrap_or_default())) {
+                    label for="file" { "Add a photo, specification or document (PDF, PNG, JPEG, text, CSV; up to 10 MiB)" }
+                    input #file type="file" name="file" required;
+                    label { input type="checkbox" name="confidential" value="yes"; " Confidential: never published" }
+                    button type="submit" { "Attach" }
+                }
             }
             @if !actions.is_empty() {
                 h2 { "Next steps" }

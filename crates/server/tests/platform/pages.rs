@@ -174,3 +174,57 @@ async fn an_operator_applies_and_an_officer_certifies_through_the_aeo_pages() {
     assert_eq!(status, 200);
     assert!(verify.contains("Valid") && verify.contains("Formosa Fruit Co."));
 }
+
+#[tokio::test]
+async fn applicants_attach_files_from_the_case_page() {
+    let p = start(Options::default()).await;
+    let (_, draft) = p
+        .post(
+            As::Trader,
+            "/api/v1/applications",
+            serde_json::json!({"kind": "advance_ruling", "fields": {"goods_description": "kids' plastic mug"}}),
+        )
+        .await;
+    let id = draft["id"].as_str().unwrap();
+    let (_, page) = page_text(&p, As::Trader, &format!("/applications/{id}")).await;
+    assert!(
+        page.contains("enctype=\"multipart/form-data\""),
+        "the case page offers an upload"
+    );
+    let token = csrf(&p, As::Trader).await;
+    let boundary = "B0undary";
+    // A PNG's signature is binary: build the bytes by hand.
+    let mut bytes = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"confidential\"\r\n\r\nyes\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mug.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    bytes.extend_from_slice(b"\x89PNG\r\n\x1a\nrest-of-image");
+    bytes.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = p
+        .server
+        .client
+        .post(
+            p.server
+                .url(&format!("/applications/{id}/attach?csrf={token}")),
+        )
+        .header(COOKIE, cookie(&p, As::Trader))
+        .header(
+            CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("attached")
+    );
+    let stored = p.store.attachments("application", id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].confidential);
+    assert_eq!(stored[0].media_type, "image/png");
+}
