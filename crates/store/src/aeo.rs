@@ -9,6 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::applications::EventRecord;
+use crate::events::EventLog;
 use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -163,25 +164,6 @@ impl WriteTx {
         record(&row)
     }
 
-    async fn add_aeo_event(&mut self, id: &str, event: &EventRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO aeo_events (application_id, seq, action, from_status, to_status, actor, message, on_date, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(event.seq)
-        .bind(&event.action)
-        .bind(&event.from_status)
-        .bind(&event.to_status)
-        .bind(&event.actor)
-        .bind(&event.message)
-        .bind(&event.on_date)
-        .bind(&event.at)
-        .execute(self.conn())
-        .await?;
-        Ok(())
-    }
-
     pub async fn create_aeo_application(
         &mut self,
         actor: &str,
@@ -242,7 +224,7 @@ impl WriteTx {
         .await
         .map_err(|e| StoreError::from_insert(e, &format!("aeo application {}", app.reference)))?;
         let event = EventRecord {
-            seq: 1,
+            seq: 0,
             action: "submit".into(),
             from_status: None,
             to_status: app.status.clone(),
@@ -251,7 +233,7 @@ impl WriteTx {
             on_date: new.on_date.into(),
             at: now,
         };
-        self.add_aeo_event(&app.id, &event).await?;
+        self.append_event(EventLog::Aeo, &app.id, event).await?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: "aeo.submit".into(),
@@ -321,14 +303,8 @@ impl WriteTx {
                 current: current.version,
             });
         }
-        let seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM aeo_events WHERE application_id = $1",
-        )
-        .bind(&after.id)
-        .fetch_one(self.conn())
-        .await?;
         let event = EventRecord {
-            seq,
+            seq: 0,
             action: change.action.into(),
             from_status: Some(before.status.clone()),
             to_status: after.status.clone(),
@@ -337,7 +313,7 @@ impl WriteTx {
             on_date: change.on_date.into(),
             at: after.updated_at.clone(),
         };
-        self.add_aeo_event(&after.id, &event).await?;
+        self.append_event(EventLog::Aeo, &after.id, event).await?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: format!("aeo.{}", change.action),

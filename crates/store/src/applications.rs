@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::events::EventLog;
 use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,25 +136,6 @@ impl WriteTx {
         Ok(current)
     }
 
-    async fn add_event(&mut self, id: &str, event: &EventRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO application_events (application_id, seq, action, from_status, to_status, actor, message, on_date, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(event.seq)
-        .bind(&event.action)
-        .bind(&event.from_status)
-        .bind(&event.to_status)
-        .bind(&event.actor)
-        .bind(&event.message)
-        .bind(&event.on_date)
-        .bind(&event.at)
-        .execute(self.conn())
-        .await?;
-        Ok(())
-    }
-
     pub async fn create_application(
         &mut self,
         actor: &str,
@@ -198,7 +180,7 @@ impl WriteTx {
         .execute(self.conn())
         .await?;
         let event = EventRecord {
-            seq: 1,
+            seq: 0,
             action: "create".into(),
             from_status: None,
             to_status: app.status.clone(),
@@ -207,7 +189,8 @@ impl WriteTx {
             on_date: new.on_date.into(),
             at: now,
         };
-        self.add_event(&app.id, &event).await?;
+        self.append_event(EventLog::Applications, &app.id, event)
+            .await?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: "application.create".into(),
@@ -309,14 +292,8 @@ impl WriteTx {
             after.decision_reasons = change.decision_reasons.map(str::to_string);
         }
         self.save(actor, change.action, &before, &after).await?;
-        let seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $1",
-        )
-        .bind(change.id)
-        .fetch_one(self.conn())
-        .await?;
         let event = EventRecord {
-            seq,
+            seq: 0,
             action: change.action.into(),
             from_status: Some(before.status.clone()),
             to_status: after.status.clone(),
@@ -325,7 +302,8 @@ impl WriteTx {
             on_date: change.on_date.into(),
             at: after.updated_at.clone(),
         };
-        self.add_event(change.id, &event).await?;
+        self.append_event(EventLog::Applications, change.id, event)
+            .await?;
         Ok(after)
     }
 

@@ -14,6 +14,7 @@ pub mod applications;
 pub mod attachments;
 mod audit;
 mod clock;
+mod events;
 mod migrate;
 pub mod notices;
 #[doc(hidden)]

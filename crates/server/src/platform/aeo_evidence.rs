@@ -36,22 +36,36 @@ pub(crate) async fn upload(
         .ok_or_else(|| forbidden("This account belongs to no company."))?
         .to_string();
     let (media_type, filename) = checked_file(&headers, &q.filename, &body)?;
-    let mut tx = platform(&state).store.write().await?;
+    let attachment =
+        store_evidence(&state, &caller, &company, &filename, &media_type, &body).await?;
+    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+}
+
+/// Stores a checked document as the company's evidence (always confidential).
+pub(crate) async fn store_evidence(
+    state: &AppState,
+    caller: &Caller,
+    company: &str,
+    filename: &str,
+    media_type: &str,
+    content: &[u8],
+) -> Result<store::attachments::Attachment, Problem> {
+    let mut tx = platform(state).store.write().await?;
     let attachment = tx
         .add_attachment(
             &caller.audit_name(),
             NewAttachment {
                 owner_kind: OWNER_KIND,
-                owner_id: &company,
-                filename: &filename,
-                media_type: &media_type,
-                content: &body,
+                owner_id: company,
+                filename,
+                media_type,
+                content,
                 confidential: true,
             },
         )
         .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(attachment)).into_response())
+    Ok(attachment)
 }
 
 /// Every cited id must be one of the company's own uploads.

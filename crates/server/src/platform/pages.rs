@@ -92,7 +92,7 @@ pub(crate) fn problem_box(message: Option<&str>) -> Markup {
     html! { @if let Some(m) = message { div.alert role="alert" { (m) } } }
 }
 
-fn problem_text(p: &Problem) -> String {
+pub(crate) fn problem_text(p: &Problem) -> String {
     let mut text = p.detail.clone();
     for e in &p.errors {
         text.push_str(&format!(" {}: {}.", e.field, e.message));

@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::attachments::NewAttachment;
 
 use super::aeo_api::{
     ActionRequest, ApplyRequest, ResponseInput, act_on_aeo, apply_case, load, party,
@@ -20,6 +19,7 @@ use super::aeo_evidence::OWNER_KIND;
 use super::aeo_public::{PROFILE_FIELDS, public_status_of};
 use super::attachments_api::checked_file;
 use super::caller::{Caller, csrf_token};
+use super::pages::{csrf_field, problem_box, problem_text};
 use super::platform;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
@@ -32,18 +32,6 @@ fn csrf(caller: &Caller) -> String {
         .unwrap_or_default()
 }
 
-fn csrf_field(caller: &Caller) -> Markup {
-    html! { input type="hidden" name="csrf" value=(csrf(caller)); }
-}
-
-fn problem_text(p: &Problem) -> String {
-    let mut text = p.detail.clone();
-    for e in &p.errors {
-        text.push_str(&format!(" {}: {}.", e.field, e.message));
-    }
-    text
-}
-
 fn badge(status: &str) -> Markup {
     let label = Status::parse(status).map_or(status, |s| s.label());
     html! { span class=(format!("badge {status}")) { (label) } }
@@ -52,10 +40,6 @@ fn badge(status: &str) -> Markup {
 #[derive(Deserialize)]
 pub(crate) struct MsgQuery {
     msg: Option<String>,
-}
-
-fn alert(msg: Option<&str>) -> Markup {
-    html! { @if let Some(m) = msg { div.alert role="alert" { (m) } } }
 }
 
 fn msg_redirect(to: &str, message: &str) -> Response {
@@ -87,7 +71,7 @@ pub(crate) async fn home(
         "AEO certification",
         html! {
             h1 { "AEO certification" }
-            (alert(q.msg.as_deref()))
+            (problem_box(q.msg.as_deref()))
             @if !staff && !open { p { a.button href="/aeo/apply" { "Apply for AEO status" } } }
             table.cases {
                 thead { tr { th { "Reference" } th { "Company" } th { "Status" } th { "Certificate" } th { "Public status" } } }
@@ -150,25 +134,18 @@ pub(crate) async fn upload_evidence(
         Ok(checked) => checked,
         Err(p) => return msg_redirect("/aeo", &problem_text(&p)),
     };
-    let stored = async {
-        let mut tx = platform(&state).store.write().await?;
-        tx.add_attachment(
-            &caller.audit_name(),
-            NewAttachment {
-                owner_kind: OWNER_KIND,
-                owner_id: &company,
-                filename: &filename,
-                media_type: &media_type,
-                content: &bytes,
-                confidential: true,
-            },
-        )
-        .await?;
-        tx.commit().await
-    };
-    match stored.await {
-        Ok(()) => msg_redirect("/aeo", &format!("{filename} uploaded.")),
-        Err(e) => msg_redirect("/aeo", &problem_text(&e.into())),
+    let stored = super::aeo_evidence::store_evidence(
+        &state,
+        &caller,
+        &company,
+        &filename,
+        &media_type,
+        &bytes,
+    )
+    .await;
+    match stored {
+        Ok(_) => msg_redirect("/aeo", &format!("{filename} uploaded.")),
+        Err(p) => msg_redirect("/aeo", &problem_text(&p)),
     }
 }
 
@@ -194,7 +171,7 @@ fn apply_form(
         .unwrap_or_default();
     html! {
         h1 { "Apply for AEO status" }
-        (alert(error))
+        (problem_box(error))
         form.stack method="post" action="/aeo/apply" {
             (csrf_field(caller))
             fieldset {
@@ -387,7 +364,7 @@ pub(crate) async fn case_page(
         html! {
             p { a href="/aeo" { "← AEO certification" } }
             h1 { (record.reference) " · " (record.profile.get("legal_name").map_or("", String::as_str)) }
-            (alert(q.msg.as_deref()))
+            (problem_box(q.msg.as_deref()))
             p { (badge(&record.status)) @if let Some(n) = &record.certificate_number { " Certificate " strong { (n) } " valid until " (record.expires_on.as_deref().unwrap_or("?")) } }
             p { "Roles: " (record.operator_roles.join(", ")) " · the self-assessment supports: " strong { (grantable.map_or("nothing yet", |g| g.as_str())) } }
             table.cases {
