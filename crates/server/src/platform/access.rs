@@ -99,6 +99,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/applications/{id}", Access::Roles(CASEWORK, None), Both, "Application page"),
     ep("POST", "/applications/{id}/edit", Access::Roles(APPLICANTS, None), Both, "Save the form"),
     ep("POST", "/applications/{id}/act", Access::Roles(CASEWORK, None), Both, "Apply an action from the page"),
+    ep("POST", "/applications/{id}/assign", Access::Roles(OFFICERS, None), Private, "Take or release a case from the page"),
     ep("POST", "/applications/{id}/attach", Access::Roles(APPLICANTS, None), Both, "Attach a file from the page"),
     ep("GET", "/review-queue", Access::Roles(OFFICERS, None), Private, "Officers' review queue page"),
     ep("GET", "/aeo/verify", Access::Public, Both, "Public certificate verification page"),

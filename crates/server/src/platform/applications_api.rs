@@ -514,9 +514,21 @@ async fn assign(
 ) -> Result<Response, Problem> {
     let req = json_body(body)?;
     let version = expected_version(req.version, &headers)?;
-    let case = load(&state, &caller, &id).await?;
-    let store = &platform(&state).store;
-    if let Some(officer) = &req.officer_id {
+    let case = assign_case(&state, &caller, &id, version, req.officer_id.as_deref()).await?;
+    view(&state, &caller, case).await
+}
+
+/// Gives a case to an active officer, or releases it (`None`).
+pub(crate) async fn assign_case(
+    state: &AppState,
+    caller: &super::Caller,
+    id: &str,
+    version: i64,
+    officer: Option<&str>,
+) -> Result<ApplicationRecord, Problem> {
+    let case = load(state, caller, id).await?;
+    let store = &platform(state).store;
+    if let Some(officer) = officer {
         match store.user(officer).await? {
             Some(u) if u.role == auth::Role::Officer && !u.disabled => {}
             _ => {
@@ -529,13 +541,8 @@ async fn assign(
     }
     let mut tx = store.write().await?;
     let case = tx
-        .assign_application(
-            &caller.audit_name(),
-            &case.id,
-            version,
-            req.officer_id.as_deref(),
-        )
+        .assign_application(&caller.audit_name(), &case.id, version, officer)
         .await?;
     tx.commit().await?;
-    view(&state, &caller, case).await
+    Ok(case)
 }

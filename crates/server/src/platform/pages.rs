@@ -35,6 +35,7 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/applications/{id}") => get(case_page),
         ("POST", "/applications/{id}/edit") => post(edit_submit),
         ("POST", "/applications/{id}/act") => post(act_submit),
+        ("POST", "/applications/{id}/assign") => post(assign_submit),
         ("POST", "/applications/{id}/attach") => post(super::attachments_api::attach_from_page)
             .layer(axum::extract::DefaultBodyLimit::max(
                 crate::limits::MAX_UPLOAD_BYTES,
@@ -466,6 +467,21 @@ async fn case_page(
                     button type="submit" { "Attach" }
                 }
             }
+            @if party == Some(eapp::Party::Officer) && !status.is_terminal() {
+                form.inline method="post" action=(format!("/applications/{}/assign", case.id)) {
+                    (csrf_field(&caller))
+                    input type="hidden" name="version" value=(case.version);
+                    @if case.assigned_to.as_deref() == caller_id(&caller) {
+                        "Assigned to you. "
+                        input type="hidden" name="officer_id" value="";
+                        button.link type="submit" { "Release" }
+                    } @else {
+                        @if case.assigned_to.is_some() { "Assigned to another officer. " }
+                        input type="hidden" name="officer_id" value=(caller_id(&caller).unwrap_or_default());
+                        button.link type="submit" { "Assign to me" }
+                    }
+                }
+            }
             @if !actions.is_empty() {
                 h2 { "Next steps" }
                 @for action in &actions { (action_form(&caller, &case, kind, *action)) }
@@ -496,6 +512,27 @@ async fn edit_submit(
         Err(problem) => {
             with_msg(&id, &format!("Not saved: {}", problem_text(&problem))).into_response()
         }
+    }
+}
+
+async fn assign_submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let version = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let officer = form
+        .get("officer_id")
+        .map(String::as_str)
+        .filter(|o| !o.is_empty());
+    match super::applications_api::assign_case(&state, &caller, &id, version, officer).await {
+        Ok(case) if case.assigned_to.is_some() => with_msg(&id, "Assigned to you.").into_response(),
+        Ok(_) => with_msg(&id, "Released to the queue.").into_response(),
+        Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
     }
 }
 

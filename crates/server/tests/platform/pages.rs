@@ -228,3 +228,74 @@ async fn applicants_attach_files_from_the_case_page() {
     assert!(stored[0].confidential);
     assert_eq!(stored[0].media_type, "image/png");
 }
+
+#[tokio::test]
+async fn officers_take_and_release_cases_from_the_case_page() {
+    let p = start(Options::default()).await;
+    let (_, draft) = p
+        .post(
+            As::Trader,
+            "/api/v1/applications",
+            serde_json::json!({"kind": "advance_ruling", "fields": {"goods_description": "kids' plastic mug", "intended_code": "3924.10"}}),
+        )
+        .await;
+    let id = draft["id"].as_str().unwrap();
+    let (status, _) = p
+        .post(
+            As::Trader,
+            &format!("/api/v1/applications/{id}/actions"),
+            serde_json::json!({"action": "submit", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, page) = page_text(&p, As::Officer, &format!("/applications/{id}")).await;
+    assert!(page.contains("Assign to me"));
+    let token = csrf(&p, As::Officer).await;
+    let take = vec![
+        ("csrf".to_string(), token.clone()),
+        ("version".to_string(), "2".to_string()),
+        ("officer_id".to_string(), p.officer_id.clone()),
+    ];
+    let res = form(
+        &p,
+        As::Officer,
+        &format!("/applications/{id}/assign"),
+        &take,
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let (_, case) = p
+        .get(As::Officer, &format!("/api/v1/applications/{id}"))
+        .await;
+    assert_eq!(case["assigned_to"], p.officer_id.as_str());
+    // A stale form (the old version) does not overwrite: the page says so.
+    let res = form(
+        &p,
+        As::Officer,
+        &format!("/applications/{id}/assign"),
+        &take,
+    )
+    .await;
+    assert!(
+        res.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("changed")
+    );
+    let release = vec![
+        ("csrf".to_string(), token),
+        ("version".to_string(), "3".to_string()),
+        ("officer_id".to_string(), String::new()),
+    ];
+    form(
+        &p,
+        As::Officer,
+        &format!("/applications/{id}/assign"),
+        &release,
+    )
+    .await;
+    let (_, case) = p
+        .get(As::Officer, &format!("/api/v1/applications/{id}"))
+        .await;
+    assert!(case["assigned_to"].is_null());
+}
