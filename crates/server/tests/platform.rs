@@ -15,6 +15,8 @@ mod harness;
 mod matrix;
 #[path = "platform/pages.rs"]
 mod pages;
+#[path = "platform/vehicles.rs"]
+mod vehicles;
 
 /// A date `days` from today (Taipei), as YYYY-MM-DD.
 pub fn date_in_days(days: i64) -> String {

@@ -13,6 +13,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_platform.sql"),
     ),
     (2, "aeo", include_str!("../migrations/0002_aeo.sql")),
+    (
+        3,
+        "vehicles",
+        include_str!("../migrations/0003_vehicles.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {

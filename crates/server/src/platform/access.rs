@@ -30,6 +30,8 @@ const STAFF: &[Role] = &[Role::Officer, Role::Admin];
 const ADMINS: &[Role] = &[Role::Admin];
 const TRADERS: &[Role] = &[Role::Trader];
 const AEO_CASEWORK: &[Role] = &[Role::Trader, Role::Officer];
+const AGENCIES: &[Role] = &[Role::Agency];
+const VEHICLE_READERS: &[Role] = &[Role::Officer, Role::Agency];
 
 const fn ep(
     method: &'static str,
@@ -89,6 +91,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/v1/aeo/applications/{id}/actions", Access::Roles(AEO_CASEWORK, None), Both, "Apply an AEO workflow action (accept, schedule_visit, certify, suspend, revoke…)"),
     ep("POST", "/api/v1/aeo/evidence", Access::Roles(TRADERS, None), Both, "Upload a document to cite as evidence in the self-assessment"),
     ep("GET", "/api/v1/aeo/applications/{id}/evidence/{attachment}", Access::Roles(AEO_CASEWORK, Some("aeo:read")), Both, "Download evidence a case cites"),
+    // Cross-agency vehicle exchange.
+    ep("POST", "/api/v1/vehicles", Access::Roles(OFFICERS, None), Private, "Record a vehicle clearance (VIN checked; anomalies flagged)"),
+    ep("PUT", "/api/v1/vehicles/{vin}", Access::Roles(OFFICERS, None), Private, "Amend a clearance or change its status (version or If-Match required)"),
+    ep("GET", "/api/v1/vehicles/{vin}", Access::Roles(VEHICLE_READERS, None), Both, "A clearance by VIN or certificate number; agencies see their scope's fields, and each read is logged"),
+    ep("POST", "/api/v1/vehicles/{vin}/stolen", Access::Roles(AGENCIES, Some("vehicles:police")), Both, "Flag a vehicle as reported stolen (police scope)"),
+    ep("GET", "/api/v1/vehicles/access-log", Access::Roles(AGENCIES, None), Both, "The calling agency's own reads"),
     // Pages.
     ep("GET", "/login", Access::Public, Both, "Sign-in page"),
     ep("POST", "/login", Access::Public, Both, "Sign in from the page"),

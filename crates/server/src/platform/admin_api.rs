@@ -21,6 +21,10 @@ pub const SCOPES: &[&str] = &[
     "applications:write",
     "aeo:read",
     "aeo:verify",
+    "vehicles:registration",
+    "vehicles:tax",
+    "vehicles:inspection",
+    "vehicles:police",
 ];
 
 #[derive(Deserialize)]

@@ -250,7 +250,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
-    let Some(endpoint) = access::endpoint(req.method().as_str(), &path) else {
+    let endpoint = access::endpoint(req.method().as_str(), &path);
+    // A private row on a public instance is not mounted: let the router answer 405.
+    if endpoint.is_some_and(|e| {
+        e.deploy == access::Deploy::Private && !state.profile.mounts_internal_routes()
+    }) {
+        return next.run(req).await;
+    }
+    let Some(endpoint) = endpoint else {
         tracing::error!(%path, "route without a declared access rule");
         return Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -19,6 +19,7 @@ mod pages_aeo;
 mod pages_aeo_cases;
 mod pages_session;
 mod queue_api;
+mod vehicles_api;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -92,6 +93,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         .or_else(|| applications_api::handler(method, path))
         .or_else(|| aeo_api::handler(method, path))
         .or_else(|| pages::handler(method, path))
+        .or_else(|| vehicles_api::handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
 }
 

@@ -13,6 +13,7 @@ fn concrete(path: &str) -> String {
         .replace("{broker}", BROKER_CO)
         .replace("{attachment}", "no-such-attachment")
         .replace("{number}", "TWAEOC0000010")
+        .replace("{vin}", "1HGCM82633A004352")
 }
 
 /// The scopes the harness's agency key carries.
@@ -83,13 +84,16 @@ async fn a_public_instance_does_not_mount_private_endpoints() {
     })
     .await;
     let mut private = 0;
-    for e in ENDPOINTS {
+    // Signing out would end the session the other rows use.
+    for e in ENDPOINTS.iter().filter(|e| !e.path.ends_with("logout")) {
         let path = concrete(e.path);
         let (status, body) = p.json(As::Admin, method(e), &path, None).await;
-        // The fallback answers what is not mounted: a problem for the API, a page otherwise.
-        let unmounted = status == 404
+        // The fallback answers what is not mounted: a problem for the API, a page otherwise;
+        // where the path serves other methods, the router answers 405.
+        let unmounted = (status == 404
             && (!path.starts_with("/api/")
-                || body["detail"] == format!("No API resource at {path}."));
+                || body["detail"] == format!("No API resource at {path}.")))
+            || status == 405;
         if e.deploy == Deploy::Private {
             private += 1;
             assert!(
