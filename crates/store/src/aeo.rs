@@ -352,30 +352,6 @@ impl Store {
         self.aeo_where("certificate_number = $1", number).await
     }
 
-    pub async fn aeo_events(&self, id: &str) -> Result<Vec<EventRecord>> {
-        let rows = sqlx::query(
-            "SELECT seq, action, from_status, to_status, actor, message, on_date, at
-             FROM aeo_events WHERE application_id = $1 ORDER BY seq",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EventRecord {
-                    seq: r.try_get("seq")?,
-                    action: r.try_get("action")?,
-                    from_status: r.try_get("from_status")?,
-                    to_status: r.try_get("to_status")?,
-                    actor: r.try_get("actor")?,
-                    message: r.try_get("message")?,
-                    on_date: r.try_get("on_date")?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
-    }
-
     /// Applications oldest-updated first (so nothing waits forever), and how many match in
     /// all. `companies: None` is staff, who see all; `Some(&[])` sees nothing.
     pub async fn list_aeo(

@@ -351,30 +351,6 @@ impl Store {
         row.map(|r| record(&r)).transpose()
     }
 
-    pub async fn application_events(&self, id: &str) -> Result<Vec<EventRecord>> {
-        let rows = sqlx::query(
-            "SELECT seq, action, from_status, to_status, actor, message, on_date, at
-             FROM application_events WHERE application_id = $1 ORDER BY seq",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EventRecord {
-                    seq: r.try_get("seq")?,
-                    action: r.try_get("action")?,
-                    from_status: r.try_get("from_status")?,
-                    to_status: r.try_get("to_status")?,
-                    actor: r.try_get("actor")?,
-                    message: r.try_get("message")?,
-                    on_date: r.try_get("on_date")?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
-    }
-
     /// Cases matching the filter, and how many match in all (for paging).
     pub async fn list_applications(
         &self,

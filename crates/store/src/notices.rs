@@ -69,16 +69,14 @@ impl WriteTx {
 
     /// What a mailer calls after sending (or failing to send) one mail.
     pub async fn mark_mail(&mut self, id: &str, sent: bool) -> Result<()> {
-        let sql = if sent {
-            "UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2"
-        } else {
-            "UPDATE email_outbox SET attempts = attempts + 1 WHERE id = $2 AND $1 <> ''"
-        };
-        sqlx::query(sql)
-            .bind(clock::now())
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        let sent_at = sent.then(clock::now);
+        sqlx::query(
+            "UPDATE email_outbox SET sent_at = COALESCE($1, sent_at), attempts = attempts + 1 WHERE id = $2",
+        )
+        .bind(sent_at)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 }

@@ -77,12 +77,12 @@ pub(crate) fn public_status_of(record: &AeoRecord) -> PublicStatus {
 
 #[derive(Serialize)]
 pub(crate) struct Verification {
-    number: String,
-    status: PublicStatus,
-    grant: Option<String>,
+    pub number: String,
+    pub status: PublicStatus,
+    pub grant: Option<String>,
     /// Only when the holder consented to publication.
-    holder: Option<String>,
-    valid_until: Option<String>,
+    pub holder: Option<String>,
+    pub valid_until: Option<String>,
 }
 
 /// Anyone may check a certificate; nothing private comes back, and a holder's name only
@@ -97,29 +97,37 @@ pub(crate) async fn verify(
             format!("{number:?} is not a certificate number ({e}); they look like TWAEOC0000017."),
         )
     })?;
-    let store = &platform(&state).store;
+    Ok(Json(lookup(&state, &number).await?))
+}
+
+/// What the public may learn of a certificate: its status derived from the register and
+/// dates, and the holder's name only with consent.
+pub(crate) async fn lookup(
+    state: &AppState,
+    number: &aeo::CertificateNumber,
+) -> Result<Verification, Problem> {
+    let store = &platform(state).store;
     let Some(record) = store.aeo_by_certificate(number.as_str()).await? else {
-        return Ok(Json(Verification {
+        return Ok(Verification {
             number: number.as_str().into(),
             status: PublicStatus::Unknown,
             grant: None,
             holder: None,
             valid_until: None,
-        }));
+        });
     };
-    let status = public_status_of(&record);
     let holder = if record.publish_consent {
         store.company(&record.company_id).await?.map(|c| c.name)
     } else {
         None
     };
-    Ok(Json(Verification {
+    Ok(Verification {
         number: number.as_str().into(),
-        status,
+        status: public_status_of(&record),
         grant: record.grant_kind.clone(),
         holder,
         valid_until: record.expires_on.clone(),
-    }))
+    })
 }
 
 #[derive(Serialize)]

@@ -227,8 +227,7 @@ pub(crate) async fn attach_from_page(
             stored.unwrap_or_else(|p| format!("Not attached: {}", p.detail))
         }
     };
-    let msg = percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC);
-    axum::response::Redirect::to(&format!("/applications/{id}?msg={msg}")).into_response()
+    super::pages::redirect_with_msg(&format!("/applications/{id}"), &message).into_response()
 }
 
 pub(crate) async fn download(

@@ -136,8 +136,12 @@ async fn resolve(state: &AppState, parts: &Parts) -> Result<(Caller, bool), Resp
                 _ => Err(unauthorized("Unknown or revoked API key.")),
             }
         }
-        Credential::Bearer(token) | Credential::Cookie(token) => {
-            let via_cookie = matches!(credential(parts), Credential::Cookie(_));
+        credential @ (Credential::Bearer(_) | Credential::Cookie(_)) => {
+            let (token, via_cookie) = match credential {
+                Credential::Cookie(token) => (token, true),
+                Credential::Bearer(token) => (token, false),
+                _ => unreachable!("matched above"),
+            };
             let user = store
                 .session_user(&auth::digest(&token))
                 .await
@@ -227,10 +231,7 @@ async fn check_csrf(req: Request, session: &str) -> Result<Request, Response> {
 
 fn client_key(caller: &Caller, parts: &Parts) -> String {
     match &caller.actor {
-        Actor::Anonymous => parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "addr:unknown".into(), |c| format!("addr:{}", c.0.ip())),
+        Actor::Anonymous => format!("addr:{}", client_address(&parts.extensions)),
         other => other.audit_name(),
     }
 }

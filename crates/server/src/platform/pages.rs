@@ -287,9 +287,14 @@ fn form_fields(
     (meta, form)
 }
 
-fn with_msg(id: &str, message: &str) -> Redirect {
+/// POST-redirect-GET with a message the next page shows.
+pub(crate) fn redirect_with_msg(to: &str, message: &str) -> Redirect {
     let msg = percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC);
-    Redirect::to(&format!("/applications/{id}?msg={msg}"))
+    Redirect::to(&format!("{to}?msg={msg}"))
+}
+
+fn with_msg(id: &str, message: &str) -> Redirect {
+    redirect_with_msg(&format!("/applications/{id}"), message)
 }
 
 async fn new_submit(

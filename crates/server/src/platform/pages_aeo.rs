@@ -8,7 +8,6 @@ use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
-use super::platform;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
@@ -41,25 +40,7 @@ pub(crate) async fn verify_page(
                 status = StatusCode::UNPROCESSABLE_ENTITY;
                 Some(Err(format!("{n} is not a certificate number: {e}.")))
             }
-            Ok(number) => {
-                let store = &platform(&state).store;
-                let record = store.aeo_by_certificate(number.as_str()).await?;
-                let holder = match &record {
-                    Some(r) if r.publish_consent => {
-                        store.company(&r.company_id).await?.map(|c| c.name)
-                    }
-                    _ => None,
-                };
-                let public = record
-                    .as_ref()
-                    .map_or(PublicStatus::Unknown, super::aeo_public::public_status_of);
-                Some(Ok((
-                    number,
-                    public,
-                    holder,
-                    record.and_then(|r| r.expires_on),
-                )))
-            }
+            Ok(number) => Some(Ok(super::aeo_public::lookup(&state, &number).await?)),
         },
     };
     Ok(page(
@@ -77,11 +58,11 @@ pub(crate) async fn verify_page(
             }
             @match &result {
                 Some(Err(message)) => { div.alert role="alert" { (message) } }
-                Some(Ok((number, public, holder, until))) => {
+                Some(Ok(v)) => {
                     div.verdict role="status" {
-                        p { strong { (number.as_str()) } ": " span class=(format!("badge {}", serde_json_name(*public))) { (status_text(*public)) } }
-                        @if let Some(h) = holder { p { "Holder: " (h) } }
-                        @if let (PublicStatus::Valid, Some(u)) = (public, until) { p { "Valid until " (u) } }
+                        p { strong { (v.number) } ": " span class=(format!("badge {}", badge_class(v.status))) { (status_text(v.status)) } }
+                        @if let Some(h) = &v.holder { p { "Holder: " (h) } }
+                        @if let (PublicStatus::Valid, Some(u)) = (v.status, &v.valid_until) { p { "Valid until " (u) } }
                     }
                 }
                 None => {}
@@ -95,12 +76,10 @@ pub(crate) async fn verify_page(
     ))
 }
 
-fn serde_json_name(status: PublicStatus) -> &'static str {
-    match status {
-        PublicStatus::Valid => "valid",
-        PublicStatus::Expired => "expired",
-        PublicStatus::Suspended => "suspended",
-        PublicStatus::Revoked => "revoked",
-        PublicStatus::Unknown => "unknown",
-    }
+/// The status's API name doubles as its CSS class.
+fn badge_class(status: PublicStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -43,8 +43,7 @@ pub(crate) struct MsgQuery {
 }
 
 fn msg_redirect(to: &str, message: &str) -> Response {
-    let msg = percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC);
-    Redirect::to(&format!("{to}?msg={msg}")).into_response()
+    super::pages::redirect_with_msg(to, message).into_response()
 }
 
 pub(crate) async fn home(

@@ -89,6 +89,8 @@ pub(crate) async fn open_cases(
         _ => None,
     };
     let mut items = Vec::new();
+    let ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let mut histories = store.application_histories(&ids).await?;
     for case in cases {
         let open = Status::parse(&case.status).is_some_and(|s| !s.is_terminal());
         if status.is_none() && !open {
@@ -104,7 +106,7 @@ pub(crate) async fn open_cases(
             continue;
         }
         let kind = stored_kind(&case)?;
-        let events = store.application_events(&case.id).await?;
+        let events = histories.remove(&case.id).unwrap_or_default();
         items.push(QueueItem {
             clock: casework::clock_view(state, kind, &events),
             title: kind.title(),
