@@ -23,6 +23,9 @@ pub struct Problem {
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
+    /// The file line (1-based, header included) when the problem is in an uploaded file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl Problem {

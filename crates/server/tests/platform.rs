@@ -15,6 +15,8 @@ mod harness;
 mod matrix;
 #[path = "platform/pages.rs"]
 mod pages;
+#[path = "platform/vehicle_feed.rs"]
+mod vehicle_feed;
 #[path = "platform/vehicles.rs"]
 mod vehicles;
 

@@ -19,6 +19,7 @@ mod migrate;
 pub mod notices;
 #[doc(hidden)]
 pub mod testing;
+pub mod vehicle_feed;
 pub mod vehicles;
 
 use std::str::FromStr;

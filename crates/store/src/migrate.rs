@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "vehicles",
         include_str!("../migrations/0003_vehicles.sql"),
     ),
+    (
+        4,
+        "vehicle feed",
+        include_str!("../migrations/0004_vehicle_feed.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -107,6 +107,8 @@ impl WriteTx {
             after: snapshot(&v),
         })
         .await?;
+        self.record_vehicle_change(vin, "created", v.version, actor)
+            .await?;
         Ok(v)
     }
 
@@ -200,6 +202,13 @@ impl WriteTx {
             after: snapshot(after),
         })
         .await?;
+        let kind = match action {
+            "vehicle.amend" => "amended",
+            "vehicle.stolen" => "reported_stolen",
+            other => other.trim_start_matches("vehicle."),
+        };
+        self.record_vehicle_change(&after.vin, kind, after.version, actor)
+            .await?;
         Ok(())
     }
 
@@ -237,6 +246,49 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| record(&r)).transpose()
+    }
+
+    /// Every agency's reads of one vehicle, newest first (for the officers' timeline).
+    pub async fn vehicle_reads(&self, vin: &str, limit: i64) -> Result<Vec<(String, AccessEntry)>> {
+        let rows = sqlx::query(
+            "SELECT agency, scope, vin, at FROM vehicle_access WHERE vin = $1 ORDER BY at DESC, id LIMIT $2",
+        )
+        .bind(vin)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("agency")?,
+                    AccessEntry {
+                        scope: r.try_get("scope")?,
+                        vin: r.try_get("vin")?,
+                        at: r.try_get("at")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Clearances, newest first, optionally only those whose VIN, certificate, make or model
+    /// contains `needle`.
+    pub async fn vehicles_list(
+        &self,
+        needle: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<VehicleRecord>> {
+        let pattern = format!("%{}%", needle.unwrap_or("").trim().to_uppercase());
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM vehicles
+             WHERE UPPER(vin) LIKE $1 OR UPPER(certificate_number) LIKE $1 OR UPPER(facts) LIKE $1
+             ORDER BY created_at DESC, vin LIMIT $2"
+        ))
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(record).collect()
     }
 
     /// An agency's own reads, newest first.

@@ -63,6 +63,7 @@ fn field_problem(field: impl Into<String>, message: impl Into<String>) -> FieldP
     FieldProblem {
         field: field.into(),
         message: message.into(),
+        line: None,
     }
 }
 

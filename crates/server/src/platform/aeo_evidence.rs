@@ -86,6 +86,7 @@ pub(crate) async fn check_cited(
                 problems.push(FieldProblem {
                     field: format!("responses.{id}"),
                     message: format!("evidence {cited:?} is not one of your uploads"),
+                    line: None,
                 });
             }
         }

@@ -258,6 +258,15 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }) {
         return next.run(req).await;
     }
+    // The path is declared for other methods only: the router answers 405 before any
+    // handler runs.
+    if endpoint.is_none()
+        && access::ENDPOINTS
+            .iter()
+            .any(|e| e.path == path && e.method != req.method().as_str())
+    {
+        return next.run(req).await;
+    }
     let Some(endpoint) = endpoint else {
         tracing::error!(%path, "route without a declared access rule");
         return Problem::new(

@@ -37,6 +37,7 @@ pub fn unprocessable(detail: impl Into<String>, errors: Vec<eapp::FieldError>) -
             .map(|e| FieldProblem {
                 field: e.field,
                 message: e.message,
+                line: None,
             })
             .collect(),
     )

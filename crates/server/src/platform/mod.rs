@@ -18,8 +18,12 @@ mod pages;
 mod pages_aeo;
 mod pages_aeo_cases;
 mod pages_session;
+mod pages_vehicles;
 mod queue_api;
 mod vehicles_api;
+mod vehicles_feed_api;
+mod vehicles_import;
+pub mod webhooks;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -54,6 +58,8 @@ pub struct PlatformSettings {
     pub login_failures_per_account: usize,
     pub login_failures_per_address: usize,
     pub login_window: Duration,
+    /// Delivery of the vehicle feed to agencies' endpoints.
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 impl Default for PlatformSettings {
@@ -64,6 +70,7 @@ impl Default for PlatformSettings {
             login_failures_per_account: 5,
             login_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
+            webhooks: webhooks::WebhookSettings::default(),
         }
     }
 }

@@ -41,6 +41,13 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
                 crate::limits::MAX_UPLOAD_BYTES,
             )),
         ("GET", "/review-queue") => get(queue_page),
+        ("GET", "/vehicles") => get(super::pages_vehicles::list),
+        ("POST", "/vehicles") => post(super::pages_vehicles::record_submit),
+        ("POST", "/vehicles/import") => post(super::pages_vehicles::import_submit).layer(
+            axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES),
+        ),
+        ("GET", "/vehicles/{vin}") => get(super::pages_vehicles::vehicle_page),
+        ("POST", "/vehicles/{vin}/status") => post(super::pages_vehicles::status_submit),
         ("GET", "/aeo/verify") => get(super::pages_aeo::verify_page),
         ("GET", "/aeo") => get(super::pages_aeo_cases::home),
         ("POST", "/aeo/evidence") => post(super::pages_aeo_cases::upload_evidence).layer(

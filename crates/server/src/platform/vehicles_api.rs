@@ -28,6 +28,16 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/api/v1/vehicles/{vin}") => get(show),
         ("PUT", "/api/v1/vehicles/{vin}") => put(amend),
         ("POST", "/api/v1/vehicles/{vin}/stolen") => post(flag_stolen),
+        ("GET", "/api/v1/vehicles/{vin}/history") => get(super::vehicles_import::history),
+        ("POST", "/api/v1/vehicles/import") => post(super::vehicles_import::import).layer(
+            axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES),
+        ),
+        ("GET", "/api/v1/vehicles/changes") => get(super::vehicles_feed_api::changes),
+        ("GET", "/api/v1/vehicles/webhooks") => get(super::vehicles_feed_api::list_webhooks),
+        ("POST", "/api/v1/vehicles/webhooks") => post(super::vehicles_feed_api::add_webhook),
+        ("DELETE", "/api/v1/vehicles/webhooks/{id}") => {
+            axum::routing::delete(super::vehicles_feed_api::remove_webhook)
+        }
         _ => return None,
     })
 }
@@ -38,7 +48,7 @@ pub fn scope_name(scope: AgencyScope) -> String {
 }
 
 /// A validated clearance as stored facts (field → canonical text), plus its flags.
-fn validated(
+pub(crate) fn validated(
     input: &ClearanceInput,
 ) -> Result<(vehicles::Clearance, BTreeMap<String, String>), Problem> {
     let clearance = vehicles::validate(input).map_err(|issues| {
@@ -52,12 +62,19 @@ fn validated(
                 .map(|i| FieldProblem {
                     field: i.field.to_string(),
                     message: i.message,
+                    line: None,
                 })
                 .collect(),
         )
     })?;
-    let value = serde_json::to_value(&clearance).expect("a clearance serialises");
-    let facts = value
+    let facts = facts_of(&clearance);
+    Ok((clearance, facts))
+}
+
+/// A clearance as stored facts: field → canonical text.
+pub(crate) fn facts_of(clearance: &vehicles::Clearance) -> BTreeMap<String, String> {
+    let value = serde_json::to_value(clearance).expect("a clearance serialises");
+    value
         .as_object()
         .expect("a clearance is an object")
         .iter()
@@ -66,8 +83,7 @@ fn validated(
             serde_json::Value::String(s) => Some((k.clone(), s.clone())),
             other => Some((k.clone(), other.to_string())),
         })
-        .collect();
-    Ok((clearance, facts))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -152,7 +168,7 @@ async fn amend(
 }
 
 /// The vehicle scope an agency key holds (the first, if several).
-fn agency_scope(actor: &Actor) -> Option<AgencyScope> {
+pub(crate) fn agency_scope(actor: &Actor) -> Option<AgencyScope> {
     AgencyScope::ALL
         .into_iter()
         .find(|s| actor.has_scope(&scope_name(*s)))

@@ -159,6 +159,14 @@ pub async fn start(options: Options) -> Platform {
         store.clone(),
         server::platform::PlatformSettings {
             requests_per_minute: options.requests_per_minute,
+            // The tests' webhook receivers listen on 127.0.0.1 and fail on purpose.
+            webhooks: server::platform::webhooks::WebhookSettings {
+                poll: std::time::Duration::from_millis(50),
+                backoff: std::time::Duration::from_millis(100),
+                max_attempts: 4,
+                allow_internal_hosts: true,
+                ..Default::default()
+            },
             ..Default::default()
         },
     );

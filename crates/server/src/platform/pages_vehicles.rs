@@ -1,0 +1,369 @@
+//! Officers' vehicle pages: search the clearances, record one, import a CSV file (with the
+//! per-line report on the page when it is refused), and a vehicle's page with its facts,
+//! status changes and the timeline of changes and agency reads.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use vehicles::ClearanceInput;
+
+use super::caller::{Caller, csrf_token};
+use super::pages::{csrf_field, problem_box, problem_text, redirect_with_msg};
+use super::platform;
+use super::vehicles_api::validated;
+use super::vehicles_import::{import_csv, timeline};
+use crate::problem::FieldProblem;
+use crate::web::layout::{PageCtx, page};
+use crate::{AppState, Problem};
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    q: Option<String>,
+    msg: Option<String>,
+}
+
+const LABELS: [(&str, &str); 13] = [
+    ("vin", "VIN"),
+    ("make", "Make"),
+    ("model", "Model"),
+    ("model_year", "Model year"),
+    ("body_type", "Body type"),
+    ("engine_number", "Engine number"),
+    ("engine_cc", "Engine capacity (cc)"),
+    ("fuel", "Fuel or propulsion"),
+    ("colour", "Colour"),
+    ("declaration_number", "Import declaration number"),
+    ("clearance_date", "Clearance date (YYYY-MM-DD)"),
+    ("duties_twd", "Duties and taxes paid (TWD)"),
+    ("certificate_number", "Clearance certificate number"),
+];
+
+fn record_form(caller: &Caller, values: &HashMap<String, String>) -> Markup {
+    html! {
+        form method="post" action="/vehicles" class="stack" {
+            (csrf_field(caller))
+            @for (name, label) in LABELS {
+                label { (label) " "
+                    input name=(name) value=(values.get(name).map_or("", String::as_str)) required[name != "engine_number" && name != "colour" && name != "body_type"];
+                }
+            }
+            button type="submit" { "Record clearance" }
+        }
+    }
+}
+
+fn import_form(caller: &Caller) -> Markup {
+    let csrf = caller
+        .session
+        .as_deref()
+        .map(csrf_token)
+        .unwrap_or_default();
+    html! {
+        form method="post" enctype="multipart/form-data" action=(format!("/vehicles/import?csrf={csrf}")) {
+            label { "CSV file (header: " (ClearanceInput::FIELDS.join(", ")) ") "
+                input type="file" name="file" accept=".csv,text/csv" required;
+            }
+            button type="submit" { "Import all rows" }
+        }
+    }
+}
+
+fn line_report(errors: &[FieldProblem]) -> Markup {
+    html! {
+        table.report {
+            thead { tr { th { "Line" } th { "Field" } th { "Problem" } } }
+            tbody {
+                @for e in errors {
+                    tr { td { (e.line.map_or(String::new(), |l| l.to_string())) } td { (e.field) } td { (e.message) } }
+                }
+            }
+        }
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    caller: &Caller,
+    q: Option<&str>,
+    notice: Markup,
+    form_values: &HashMap<String, String>,
+    status: StatusCode,
+) -> Result<Response, Problem> {
+    let records = platform(state).store.vehicles_list(q, 200).await?;
+    Ok(page(
+        ctx,
+        status,
+        "Vehicle clearances",
+        html! {
+            h1 { "Vehicle clearances" }
+            (notice)
+            form method="get" action="/vehicles" role="search" {
+                label { "VIN, certificate, make or model " input name="q" value=(q.unwrap_or("")); }
+                button type="submit" { "Search" }
+            }
+            table.cases {
+                thead { tr { th { "VIN" } th { "Make" } th { "Model" } th { "Year" } th { "Certificate" } th { "Status" } th { "Stolen" } } }
+                tbody {
+                    @for r in &records {
+                        tr {
+                            td { a href=(format!("/vehicles/{}", r.vin)) { code { (r.vin) } } }
+                            td { (r.facts.get("make").map_or("", String::as_str)) }
+                            td { (r.facts.get("model").map_or("", String::as_str)) }
+                            td { (r.facts.get("model_year").map_or("", String::as_str)) }
+                            td { (r.certificate_number) }
+                            td { span class=(format!("badge {}", r.status)) { (r.status) } }
+                            td { @if r.stolen { strong.alert { "Reported stolen" } } }
+                        }
+                    }
+                }
+            }
+            @if records.is_empty() { p { "No clearance matches." } }
+            details open[!form_values.is_empty()] {
+                summary { "Record a clearance" }
+                (record_form(caller, form_values))
+            }
+            details {
+                summary { "Import clearances from CSV (all rows or none)" }
+                (import_form(caller))
+            }
+        },
+    ))
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Problem> {
+    let notice = html! { @if let Some(m) = &q.msg { p.notice role="status" { (m) } } };
+    list_page(
+        &state,
+        &ctx,
+        &caller,
+        q.q.as_deref(),
+        notice,
+        &HashMap::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(crate) async fn record_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    caller: Caller,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let mut input = ClearanceInput::default();
+    for name in ClearanceInput::FIELDS {
+        if let (Some(slot), Some(v)) = (input.field_mut(name), values.get(name)) {
+            *slot = v.clone();
+        }
+    }
+    let outcome = match validated(&input) {
+        Ok((clearance, facts)) => {
+            let mut tx = platform(&state).store.write().await?;
+            match tx
+                .create_vehicle(
+                    &caller.audit_name(),
+                    clearance.vin.as_str(),
+                    &clearance.certificate_number,
+                    &facts,
+                    clearance.status.as_str(),
+                )
+                .await
+            {
+                Ok(r) => {
+                    tx.commit().await?;
+                    Ok(r.vin)
+                }
+                Err(e) => Err(Problem::from(e)),
+            }
+        }
+        Err(p) => Err(p),
+    };
+    match outcome {
+        Ok(vin) => Ok(
+            redirect_with_msg(&format!("/vehicles/{vin}"), "Clearance recorded.").into_response(),
+        ),
+        Err(p) => {
+            let notice = problem_box(Some(&problem_text(&p)));
+            list_page(
+                &state,
+                &ctx,
+                &caller,
+                None,
+                notice,
+                &values,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub(crate) async fn import_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    caller: Caller,
+    mut multipart: Multipart,
+) -> Result<Response, Problem> {
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            file = field.bytes().await.ok();
+        }
+    }
+    let Some(bytes) = file else {
+        return Ok(redirect_with_msg("/vehicles", "Choose a CSV file to import.").into_response());
+    };
+    match import_csv(&state, &caller, &bytes).await {
+        Ok(done) => {
+            let flagged = done
+                .lines
+                .iter()
+                .filter(|l| !l.anomalies.is_empty())
+                .count();
+            let message = format!(
+                "{} clearances imported; {flagged} with anomalies to look at.",
+                done.imported
+            );
+            Ok(redirect_with_msg("/vehicles", &message).into_response())
+        }
+        Err(p) => {
+            let notice = html! {
+                div.alert role="alert" { (p.detail) }
+                @if !p.errors.is_empty() { (line_report(&p.errors)) }
+            };
+            list_page(
+                &state,
+                &ctx,
+                &caller,
+                None,
+                notice,
+                &HashMap::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub(crate) async fn vehicle_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    caller: Caller,
+    Path(vin): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Problem> {
+    let key = vin.trim().to_uppercase();
+    let record = platform(&state)
+        .store
+        .vehicle(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+    let timeline = timeline(&state, &record.vin).await?;
+    let maker = vehicles::Vin::parse(&record.vin)
+        .ok()
+        .and_then(|v| vehicles::decode_wmi(v.wmi()))
+        .map(|m| format!("{} ({})", m.name, m.country));
+    Ok(page(
+        &ctx,
+        StatusCode::OK,
+        &format!("Vehicle {}", record.vin),
+        html! {
+            p { a href="/vehicles" { "← All clearances" } }
+            h1 { "Vehicle " code { (record.vin) } }
+            @if let Some(m) = &q.msg { p.notice role="status" { (m) } }
+            @if record.stolen {
+                div.alert role="alert" { "Reported stolen: " (record.stolen_note.as_deref().unwrap_or("")) }
+            }
+            @if let Some(maker) = maker { p { "Manufacturer from the VIN: " (maker) } }
+            dl {
+                @for (name, label) in LABELS {
+                    dt { (label) } dd { (record.facts.get(name).map_or("—", String::as_str)) }
+                }
+                dt { "Status" } dd { span class=(format!("badge {}", record.status)) { (record.status) } }
+                dt { "Version" } dd { (record.version) }
+            }
+            form method="post" action=(format!("/vehicles/{}/status", record.vin)) {
+                (csrf_field(&caller))
+                input type="hidden" name="version" value=(record.version);
+                label { "Status "
+                    select name="status" {
+                        @for s in vehicles::Status::ALL {
+                            option value=(s.as_str()) selected[s.as_str() == record.status] { (s.as_str()) }
+                        }
+                    }
+                }
+                button type="submit" { "Change status" }
+            }
+            h2 { "Timeline" }
+            ol.timeline {
+                @for c in &timeline.changes {
+                    li { time { (c.at) } " · " (c.kind) " (version " (c.version) ") by " (c.actor) }
+                }
+            }
+            h2 { "Agency reads" }
+            @if timeline.reads.is_empty() { p { "No agency has read this record." } }
+            @else {
+                table { thead { tr { th { "When" } th { "Agency key" } th { "Scope" } } }
+                    tbody { @for r in &timeline.reads { tr { td { (r.at) } td { (r.agency) } td { (r.scope) } } } }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StatusForm {
+    status: String,
+    version: i64,
+}
+
+pub(crate) async fn status_submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(vin): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, Problem> {
+    let key = vin.trim().to_uppercase();
+    let to = format!("/vehicles/{key}");
+    let Some(status) = vehicles::Status::parse(&form.status) else {
+        return Ok(
+            redirect_with_msg(&to, "Status: one of cleared, held, revoked.").into_response(),
+        );
+    };
+    let store = &platform(&state).store;
+    let record = store
+        .vehicle(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+    let mut facts = record.facts.clone();
+    facts.insert("status".into(), status.as_str().into());
+    let mut tx = store.write().await?;
+    let message = match tx
+        .amend_vehicle(
+            &caller.audit_name(),
+            &record.vin,
+            form.version,
+            &facts,
+            status.as_str(),
+        )
+        .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            format!("Status is now {}.", status.as_str())
+        }
+        Err(e) => format!("Not changed: {}", Problem::from(e).detail),
+    };
+    Ok(redirect_with_msg(&to, &message).into_response())
+}
