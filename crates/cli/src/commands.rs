@@ -31,7 +31,11 @@ pub fn serve(
         profile,
         paths.data_dir.to_path_buf(),
     )
-    .with_guide_key(server::guide_token::TokenKey::new(key));
+    .with_guide_key(server::guide_token::TokenKey::new(key))
+    .with_tariff(engine::national_tariff(
+        paths.data_dir,
+        &engine.nomenclature,
+    )?);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = crate::platform_cmd::open(database_url).await?;

@@ -17,6 +17,10 @@ use search::SearchIndex;
 use settings::StateDir;
 
 mod embeddings;
+mod national;
+
+pub use national::national_tariff;
+pub use tariff::NationalTariff;
 
 /// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "tuning".
 pub type Progress<'a> = &'a dyn Fn(&str, u64, u64);

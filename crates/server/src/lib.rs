@@ -41,6 +41,9 @@ pub struct AppState {
     pub guide_key: guide_token::TokenKey,
     /// Accounts, e-Application and AEO: mounted when a store is configured.
     pub platform: Option<Arc<platform::Platform>>,
+    /// Taiwan's 11-digit tariff, the duty calculator and the concordance: None when the data
+    /// directory has no national tariff.
+    pub tariff: Option<Arc<tariff::NationalTariff>>,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             started: Instant::now(),
             data_dir,
             platform: None,
+            tariff: None,
         }
     }
 }
@@ -70,6 +74,12 @@ impl AppState {
     /// Signs sessions with a configured key instead of a fresh random one.
     pub fn with_guide_key(mut self, key: guide_token::TokenKey) -> AppState {
         self.guide_key = key;
+        self
+    }
+
+    /// Serves the national tariff, its duty calculator and concordance.
+    pub fn with_tariff(mut self, tariff: Option<Arc<tariff::NationalTariff>>) -> AppState {
+        self.tariff = tariff;
         self
     }
 

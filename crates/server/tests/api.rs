@@ -207,3 +207,148 @@ async fn health_metrics_and_openapi() {
         );
     }
 }
+
+async fn duty(s: &common::TestServer, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let res = s
+        .client
+        .post(s.url("/api/v1/duty"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_national_tariff_walks_from_chapter_to_11_digit_line_in_both_languages() {
+    let s = common::start(Profile::Public).await;
+    let (status, node) = s.json("/api/v1/tariff/851713").await;
+    assert_eq!(status, 200, "{node}");
+    assert_eq!(node["level"], "subheading");
+    assert_eq!(node["names"]["zh"], "智慧型手機");
+    assert_eq!(node["children"][0]["code"], "85171300");
+    assert_eq!(
+        node["path"][0]["code"], "85",
+        "the path starts at the chapter"
+    );
+    let (_, number) = s.json("/api/v1/tariff/8517.13.00").await;
+    assert_eq!(number["level"], "tariff_number");
+    assert_eq!(number["children"][0]["code"], "85171300005");
+    let (status, line) = s.json("/api/v1/tariff/8517.13.00.00-5").await;
+    assert_eq!(status, 200, "{line}");
+    assert_eq!(line["line"]["names"]["en"], "Smart phone");
+    assert_eq!(line["line"]["rates"][0]["text"], "0%");
+    assert_eq!(line["line"]["rates"][2]["text"], "10%");
+    assert_eq!(line["line"]["unit_quantity"], "SET");
+    assert!(
+        line["line"]["rates"][1]["partners"][0]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("NZ"))
+    );
+    let res = s.get("/api/v1/tariff/85171300006").await;
+    let problem = expect_problem(res, 422).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("expected 5"),
+        "a wrong check digit names the right one: {problem}"
+    );
+    expect_problem(s.get("/api/v1/tariff/8517139999").await, 404).await;
+}
+
+#[tokio::test]
+async fn the_duty_calculator_matches_hand_worked_examples() {
+    let s = common::start(Profile::Public).await;
+    // Lamb carcasses from Australia (WTO member): column 1, "NT$11.3/KGM or 15% whichever is
+    // higher". 5,000 kg at CIF 100,000: 11.3 × 5,000 = 56,500 > 15 % × 100,000 = 15,000.
+    // Business tax 5 % × (100,000 + 56,500) = 7,825; total 64,325.
+    let (status, a) = duty(&s, serde_json::json!({"code": "02041000002", "cif_twd": "100000", "quantity": "5000", "unit": "KGM", "origin": "AU"})).await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(
+        (a["column"].as_u64(), a["column_reason"].as_str()),
+        (Some(1), Some("wto_member"))
+    );
+    assert_eq!(a["duty"], "56500");
+    assert_eq!(a["business_tax"], "7825");
+    assert_eq!(a["total"], "64325");
+    assert_eq!(a["alternatives"].as_array().unwrap().len(), 2);
+    assert!(
+        a["steps"].as_array().unwrap().len() >= 3,
+        "every step explained: {a}"
+    );
+    // The same from New Zealand, a column-2 partner of this line: 0 %, tax 5,000.
+    let (_, b) = duty(&s, serde_json::json!({"code": "0204.10.00.00-2", "cif_twd": 100000, "quantity": "5", "unit": "TNE", "origin": "nz"})).await;
+    assert_eq!(
+        (b["column"].as_u64(), b["column_reason"].as_str()),
+        (Some(2), Some("column_2_partner"))
+    );
+    assert_eq!(
+        (b["duty"].as_str(), b["business_tax"].as_str()),
+        (Some("0"), Some("5000"))
+    );
+    // Special-quality beef from North Korea (not a WTO member): column 3, "NT$38/KGM or 30%
+    // whichever is higher". 1,000 kg at 100,000: 38,000 > 30,000; tax 5 % × 138,000 = 6,900.
+    let (_, c) = duty(&s, serde_json::json!({"code": "02011010003", "cif_twd": "100000", "quantity": "1000", "origin": "KP"})).await;
+    assert_eq!(
+        (c["column"].as_u64(), c["column_reason"].as_str()),
+        (Some(3), Some("general"))
+    );
+    assert_eq!(
+        (c["duty"].as_str(), c["total"].as_str()),
+        (Some("38000"), Some("44900"))
+    );
+    // Smartphones from North Korea: column 3, 10 % of 30,000 = 3,000; tax 5 % × 33,000 = 1,650.
+    let (_, d) = duty(
+        &s,
+        serde_json::json!({"code": "85171300005", "cif_twd": "30000", "origin": "KP"}),
+    )
+    .await;
+    assert_eq!(
+        (
+            d["duty"].as_str(),
+            d["business_tax"].as_str(),
+            d["total"].as_str()
+        ),
+        (Some("3000"), Some("1650"), Some("4650"))
+    );
+    // A specific rate needs its quantity, and the message names the unit.
+    let (status, p) = duty(
+        &s,
+        serde_json::json!({"code": "02011010003", "cif_twd": "100000", "origin": "US"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(p["detail"].as_str().unwrap().contains("KGM"), "{p}");
+    let (status, p) = duty(
+        &s,
+        serde_json::json!({"code": "85171300005", "cif_twd": "30000", "origin": "Mars"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(p["detail"].as_str().unwrap().starts_with("origin:"), "{p}");
+    let (status, p) = duty(
+        &s,
+        serde_json::json!({"code": "85171300005", "cif_twd": "thirty", "origin": "US"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(p["detail"].as_str().unwrap().starts_with("cif_twd:"), "{p}");
+}
+
+#[tokio::test]
+async fn the_concordance_puts_four_schedules_side_by_side() {
+    let s = common::start(Profile::Public).await;
+    let (status, c) = s.json("/api/v1/tariff/851713/concordance").await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["tw"][0]["code"], "85171300005");
+    assert!(!c["us"].as_array().unwrap().is_empty(), "{c}");
+    assert!(
+        c["us"][0]["rates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"].as_str().unwrap().starts_with("general")),
+        "US rates come with the lines: {c}"
+    );
+    assert_eq!(c["editions"].as_array().unwrap().len(), 4);
+    expect_problem(s.get("/api/v1/tariff/010199/concordance").await, 404).await;
+}

@@ -52,3 +52,11 @@ pub use unit::{Quantity, UnitCode};
 pub fn tw_dir(data_dir: &Path) -> std::path::PathBuf {
     tariff::tw_dir(data_dir)
 }
+
+/// What a service needs of the national tariff, loaded once: the lines, the foreign
+/// schedules to compare them with (when their files are present), and the origin lists.
+pub struct NationalTariff {
+    pub tw: TwTariff,
+    pub concordance: Option<concordance::Concordance>,
+    pub policy: OriginPolicy,
+}

@@ -4,6 +4,7 @@ pub(crate) mod classify;
 mod dto;
 pub(crate) mod guide;
 mod openapi;
+pub(crate) mod tariff;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/guide/{session}/back",
             axum::routing::post(guide::back),
         )
+        .route("/api/v1/tariff/{code}", get(tariff::show))
+        .route(
+            "/api/v1/tariff/{code}/concordance",
+            get(tariff::concordance),
+        )
+        .route("/api/v1/duty", axum::routing::post(tariff::duty))
         .route("/api/v1/openapi.json", get(openapi::document))
 }
 

@@ -19,6 +19,7 @@ type Parts = (
     Arc<SearchIndex>,
     Arc<classify::Classifier>,
     Arc<guide::Guide>,
+    Option<Arc<tariff::NationalTariff>>,
 );
 
 fn engine() -> &'static Parts {
@@ -37,7 +38,9 @@ fn engine() -> &'static Parts {
             e.classifier.clone(),
             guide::Settings::default(),
         ));
-        (e.search, e.classifier, guide)
+        let national = engine::national_tariff(&data_dir(), &e.nomenclature)
+            .expect("the national tariff loads");
+        (e.search, e.classifier, guide, national)
     })
 }
 
@@ -77,9 +80,10 @@ pub async fn start(profile: Profile) -> TestServer {
 
 /// The application state a test server runs on, before any platform is added.
 pub fn state(profile: Profile) -> server::AppState {
-    let (index, classifier, guide) = engine().clone();
+    let (index, classifier, guide, national) = engine().clone();
     server::AppState::new(index, classifier, guide, profile, data_dir())
         .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY))
+        .with_tariff(national)
 }
 
 pub async fn start_with(state: server::AppState) -> TestServer {

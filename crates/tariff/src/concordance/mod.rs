@@ -90,7 +90,7 @@ impl Schedule {
 }
 
 /// The US, UK and EU schedules; Taiwan's comes from a [`TwTariff`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Concordance {
     us: Schedule,
     uk: Schedule,
