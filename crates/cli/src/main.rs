@@ -10,6 +10,7 @@ mod guide_cmd;
 mod load_cmd;
 mod open;
 mod platform_cmd;
+mod tariff_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,6 +89,32 @@ enum Command {
     Rulings {
         #[command(subcommand)]
         action: RulingsAction,
+    },
+    /// Taiwan's national tariff: check the file, show lines, compare editions.
+    Tariff {
+        #[command(subcommand)]
+        action: TariffAction,
+    },
+    /// Duty and import business tax on goods, every step explained.
+    Duty {
+        /// The 11-digit CCC code (10 digits: the check digit is computed).
+        #[arg(long)]
+        code: String,
+        /// Customs value (CIF) in TWD.
+        #[arg(long)]
+        cif: String,
+        /// Country of origin, ISO 3166 alpha-2.
+        #[arg(long)]
+        origin: String,
+        /// Quantity, for specific rates (NT$ per unit).
+        #[arg(long)]
+        quantity: Option<String>,
+        /// The quantity's unit (KGM, TNE, LTR…); the line's own unit by default.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Explain in Traditional Chinese.
+        #[arg(long)]
+        zh: bool,
     },
     /// Show one code with its path and children: "8471.30" or "847130".
     Lookup {
@@ -214,6 +241,23 @@ enum RulingsAction {
 }
 
 #[derive(Subcommand)]
+enum TariffAction {
+    /// Parse every duty cell; exit 1 naming any cell that does not parse.
+    Check,
+    /// The lines under a 6- or 8-digit code, or one 11-digit line.
+    Show { code: String },
+    /// Compare two editions of the tariff file; with a database, flag approved advance
+    /// rulings whose code is gone.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Also check the platform's approved rulings (uses --database-url or the default).
+        #[arg(long)]
+        rulings: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum CorpusAction {
     /// Build the corpus artifact now (it is otherwise rebuilt when its inputs change).
     Build,
@@ -302,6 +346,40 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| state.0.join("labelled/customs-rulings/labelled.csv"));
             platform_cmd::export_rulings(&url, &out)
         }),
+        Command::Tariff { action } => match action {
+            TariffAction::Check => tariff_cmd::check(&data_dir),
+            TariffAction::Show { code } => tariff_cmd::show(&data_dir, &code),
+            TariffAction::Diff { old, new, rulings } => {
+                let url = if rulings {
+                    Some(platform_cmd::database_url(
+                        cli.database_url.as_deref(),
+                        &state,
+                    ))
+                    .transpose()
+                } else {
+                    Ok(None)
+                };
+                url.and_then(|url| tariff_cmd::diff(&data_dir, &old, &new, url.as_deref()))
+            }
+        },
+        Command::Duty {
+            code,
+            cif,
+            origin,
+            quantity,
+            unit,
+            zh,
+        } => tariff_cmd::duty(
+            &data_dir,
+            &tariff_cmd::DutyArgs {
+                code: &code,
+                cif: &cif,
+                origin: &origin,
+                quantity: quantity.as_deref(),
+                unit: unit.as_deref(),
+                chinese: zh,
+            },
+        ),
         Command::Lookup { code, json } => commands::lookup(&data_dir, &code, json),
         Command::Search { text, limit, json } => {
             commands::search(&data_dir, &state, &text.join(" "), limit, json)

@@ -109,3 +109,57 @@ async fn code_page_has_breadcrumb_children_and_siblings() {
             .starts_with("text/css")
     );
 }
+
+#[tokio::test]
+async fn the_tariff_and_the_duty_calculator_read_in_both_languages() {
+    let s = start(Profile::Public).await;
+    let zh = s
+        .client
+        .get(s.url("/tariff/85171300005"))
+        .header("accept-language", "zh-TW")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zh.status(), 200);
+    let html = zh.text().await.unwrap();
+    assert!(
+        html.contains("智慧型手機") && html.contains("第三欄"),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/duty?code=85171300005""#));
+    assert!(
+        html.contains(r#"href="/tariff/851713""#),
+        "the breadcrumb walks up"
+    );
+    let en = s.get("/tariff/8517").await.text().await.unwrap();
+    assert!(
+        en.contains(r#"href="/tariff/851713""#) && en.contains("智慧型手機"),
+        "children carry both names"
+    );
+    let res = s.get("/tariff?code=8517.13").await;
+    assert_eq!(res.status(), 303);
+
+    let res = s
+        .get("/duty?code=02041000002&cif=100000&origin=AU&quantity=5000")
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("NT$ 64325"), "{html}");
+    assert!(html.contains("whichever is higher"), "the steps are shown");
+    let res = s
+        .get("/duty?code=02041000002&cif=100000&origin=AU&lang=zh-TW")
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text().await.unwrap().contains("KGM"),
+        "the missing quantity's unit is named"
+    );
+
+    let html = s
+        .get("/tariff/851713/concordance")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("United States") && html.contains("85171300005"));
+}

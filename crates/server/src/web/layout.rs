@@ -76,6 +76,8 @@ pub fn page(ctx: &PageCtx, status: StatusCode, title: &str, body: Markup) -> Res
                         a.brand href="/" { (t.site_name) }
                         a.nav href="/classify" { (t.classify_nav) }
                         a.nav href="/guide" { (t.guide_nav) }
+                        a.nav href="/tariff" { (t.tariff_nav) }
+                        a.nav href="/duty" { (t.duty_nav) }
                         nav.lang aria-label=(t.language) {
                             @for (lang, label) in [(Lang::En, "English"), (Lang::ZhTw, "繁體中文")] {
                                 @if lang == ctx.lang {

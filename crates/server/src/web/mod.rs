@@ -4,6 +4,7 @@ mod classify_page;
 mod guide_page;
 mod i18n;
 pub(crate) mod layout;
+mod tariff_page;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -42,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sections/{number}", get(section))
         .route("/codes/{code}", get(code))
+        .route("/tariff", get(tariff_page::root))
+        .route("/tariff/{code}", get(tariff_page::show))
+        .route("/tariff/{code}/concordance", get(tariff_page::concordance))
+        .route("/duty", get(tariff_page::duty))
         .route("/assets/style.css", get(style))
 }
 
