@@ -17,12 +17,14 @@ mod explain;
 pub mod fusion;
 pub mod legs;
 mod vague;
+pub mod zh;
 
 pub use check::{CheckOutcome, DeclarationCheck, Verdict};
 pub use classifier::{Candidate, Classification, Classifier, Flag, LegScore, Semantic};
 pub use explain::{Evidence, Explanation, NearestExample};
 pub use fusion::{Fusion, LegName};
 pub use vague::VagueDetector;
+pub use zh::{ChineseLeg, ZhCandidate, is_chinese};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClassifyError {

@@ -18,6 +18,7 @@ pub fn serve(
     let profile = Profile::parse(profile)
         .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
     let engine = open::engine(paths)?;
+    let national = engine::national_tariff(paths.data_dir, &engine.nomenclature)?;
     let key = engine::guide_key(
         paths.state,
         std::env::var("CUSTOMS_GUIDE_KEY").ok().as_deref(),
@@ -32,10 +33,14 @@ pub fn serve(
         paths.data_dir.to_path_buf(),
     )
     .with_guide_key(server::guide_token::TokenKey::new(key))
-    .with_tariff(engine::national_tariff(
-        paths.data_dir,
-        &engine.nomenclature,
-    )?);
+    .with_tariff(national.clone())
+    .with_chinese(
+        national
+            .as_deref()
+            .map(engine::chinese_leg)
+            .transpose()?
+            .map(std::sync::Arc::new),
+    );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = crate::platform_cmd::open(database_url).await?;

@@ -94,3 +94,60 @@ pub fn cases_bar(len: usize, message: &'static str) -> ProgressBar {
 fn leg_label(leg: LegName) -> String {
     format!("{} only", leg.as_str())
 }
+
+/// Chinese descriptions against the national tariff: accuracy per kind at HS6 and 11
+/// digits, calibration and latency; JSON and HTML under `out_dir`.
+pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    let cases = eval::read_zh_cases(cases_path)?;
+    let bar = cases_bar(cases.len(), "classifying");
+    let answers: Vec<eval::ZhAnswer> = cases
+        .iter()
+        .map(|c| {
+            let started = std::time::Instant::now();
+            let found = leg.classify(&c.description, 10);
+            let took = started.elapsed();
+            bar.inc(1);
+            eval::ZhAnswer {
+                hs6: found
+                    .iter()
+                    .map(|f| (f.hs6.as_str().to_string(), f.probability))
+                    .collect(),
+                lines: found
+                    .iter()
+                    .flat_map(|f| f.lines.iter().map(|(code, _)| code.as_str().to_string()))
+                    .collect(),
+                took,
+            }
+        })
+        .collect();
+    bar.finish_and_clear();
+    let report = eval::evaluate_zh(&cases, &answers);
+    println!(
+        "{:12} {:>5} {:>9} {:>10} {:>11} {:>12}",
+        "kind", "cases", "HS6 top1", "HS6 top10", "line top1", "line top10"
+    );
+    for r in &report.rows {
+        println!(
+            "{:12} {:>5} {:>9.3} {:>10.3} {:>11.3} {:>12.3}",
+            r.kind, r.cases, r.hs6_top1, r.hs6_top10, r.line_top1, r.line_top10
+        );
+    }
+    println!(
+        "NLL {:.3}, ECE {:.3}; best power {:.2} (temperature {:.2}, NLL {:.3}); latency p50 {:.2} ms, p99 {:.2} ms",
+        report.nll,
+        report.ece,
+        report.best_power,
+        f64::from(classify::zh::ZH_TEMPERATURE) / report.best_power,
+        report.nll_at_best_power,
+        report.latency_p50_ms,
+        report.latency_p99_ms
+    );
+    std::fs::create_dir_all(out_dir)?;
+    std::fs::write(
+        out_dir.join("report-zh.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    eval::write_zh_html(&report, &out_dir.join("report-zh.html"))?;
+    println!("reports: {}", out_dir.join("report-zh.html").display());
+    Ok(())
+}

@@ -177,6 +177,10 @@ enum Command {
         /// Guided: flatten the classifier's probabilities by this power before asking.
         #[arg(long)]
         prior_power: Option<f64>,
+        /// Chinese descriptions against the national tariff (default cases: the zh-TW
+        /// development set in crates/eval/fixtures).
+        #[arg(long, conflicts_with = "guided")]
+        zh: bool,
     },
     /// Find the code step by step: a question at a time, in the terminal.
     Guide {
@@ -401,6 +405,24 @@ fn main() -> ExitCode {
         Command::Eval {
             cases,
             out,
+            zh: true,
+            ..
+        } => {
+            let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
+            nomenclature::load_dir(&data_dir)
+                .map_err(anyhow::Error::from)
+                .and_then(|hs| engine::national_tariff(&data_dir, &hs))
+                .and_then(|n| {
+                    n.ok_or_else(|| {
+                        anyhow::anyhow!("no Taiwan tariff under {}", data_dir.display())
+                    })
+                })
+                .and_then(|n| engine::chinese_leg(&n))
+                .and_then(|leg| eval_cmd::run_zh(&leg, &cases, &out))
+        }
+        Command::Eval {
+            cases,
+            out,
             guided: false,
             ..
         } => {
@@ -414,6 +436,7 @@ fn main() -> ExitCode {
             threshold,
             max_questions,
             prior_power,
+            ..
         } => {
             let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-dev.jsonl"));
             guide_cmd::settings(threshold, max_questions).and_then(|mut s| {

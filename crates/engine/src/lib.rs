@@ -19,7 +19,7 @@ use settings::StateDir;
 mod embeddings;
 mod national;
 
-pub use national::national_tariff;
+pub use national::{chinese_leg, national_tariff};
 pub use tariff::NationalTariff;
 
 /// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "tuning".

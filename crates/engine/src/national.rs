@@ -32,8 +32,15 @@ pub fn national_tariff(
         }
     };
     Ok(Some(Arc::new(NationalTariff {
-        tw,
+        tw: Arc::new(tw),
         concordance,
         policy: OriginPolicy::default(),
     })))
+}
+
+/// The Chinese leg over the national tariff's texts (about two seconds to index).
+pub fn chinese_leg(national: &NationalTariff) -> anyhow::Result<classify::ChineseLeg> {
+    let index = search::TariffIndex::build(national.tw.clone())
+        .context("indexing the Taiwan tariff's Chinese texts")?;
+    Ok(classify::ChineseLeg::new(Arc::new(index)))
 }

@@ -7,12 +7,14 @@ mod cases;
 mod guided;
 mod html;
 mod metrics;
-mod svg;
+pub mod svg;
+mod zh;
 
 pub use cases::{Case, CasesError, read_cases};
 pub use guided::{GuidedReport, GuidedRun, write_guided_html};
 pub use html::write_html;
 pub use metrics::{Calibration, Confusion, Latency, Report, SystemMetrics, evaluate};
+pub use zh::{ZhAnswer, ZhCase, ZhReport, ZhRow, evaluate_zh, read_zh_cases, write_zh_html};
 
 /// A ranked answer: codes (6 digits) with probabilities, best first.
 pub type Ranked = Vec<(nomenclature::HsCode, f32)>;

@@ -44,6 +44,8 @@ pub struct AppState {
     /// Taiwan's 11-digit tariff, the duty calculator and the concordance: None when the data
     /// directory has no national tariff.
     pub tariff: Option<Arc<tariff::NationalTariff>>,
+    /// Classifies descriptions written in Chinese against the national tariff's texts.
+    pub chinese: Option<Arc<classify::ChineseLeg>>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             data_dir,
             platform: None,
             tariff: None,
+            chinese: None,
         }
     }
 }
@@ -80,6 +83,12 @@ impl AppState {
     /// Serves the national tariff, its duty calculator and concordance.
     pub fn with_tariff(mut self, tariff: Option<Arc<tariff::NationalTariff>>) -> AppState {
         self.tariff = tariff;
+        self
+    }
+
+    /// Classifies Chinese descriptions with this leg.
+    pub fn with_chinese(mut self, leg: Option<Arc<classify::ChineseLeg>>) -> AppState {
+        self.chinese = leg;
         self
     }
 

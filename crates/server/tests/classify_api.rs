@@ -190,3 +190,77 @@ async fn the_classify_page_groups_suggestions_by_heading() {
     let empty = s.get("/classify").await;
     assert_eq!(empty.status(), 200);
 }
+
+#[tokio::test]
+async fn chinese_descriptions_reach_the_national_line() {
+    let s = start(Profile::Public).await;
+    let (status, _, body) = post(
+        &s,
+        "/api/v1/classify",
+        json!({"description": "冷凍去殼白蝦仁，每包1公斤", "limit": 5}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("chinese")),
+        "{body}"
+    );
+    let cands = body["candidates"].as_array().unwrap();
+    let shrimp = cands
+        .iter()
+        .position(|c| c["code"] == "030617")
+        .unwrap_or_else(|| panic!("frozen shrimp (0306.17) in the top 5: {body}"));
+    assert!(shrimp < 3, "{body}");
+    let c = &cands[shrimp];
+    assert!(
+        c["description_zh"].as_str().is_some_and(|z| !z.is_empty()),
+        "{c}"
+    );
+    let lines = c["national_lines"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["code"].as_str().unwrap().starts_with("030617"))
+    );
+    assert!(
+        lines[0]["description_zh"].as_str().unwrap().contains("蝦"),
+        "{c}"
+    );
+    let total: f64 = cands
+        .iter()
+        .map(|c| c["confidence"].as_f64().unwrap())
+        .sum();
+    assert!(
+        total <= 1.0001,
+        "probabilities over the pool sum to at most one"
+    );
+
+    // English descriptions keep the fused legs and carry the national lines too.
+    let (_, _, body) = post(
+        &s,
+        "/api/v1/classify",
+        json!({"description": "smartphone", "limit": 3}),
+    )
+    .await;
+    assert!(
+        !body["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("chinese"))
+    );
+    let phone = body["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "851713")
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(phone["description_zh"], "智慧型手機");
+    assert_eq!(phone["national_lines"][0]["code"], "85171300005");
+    assert_eq!(
+        phone["national_lines"][0]["decided"], true,
+        "the only line decides"
+    );
+}

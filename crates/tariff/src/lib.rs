@@ -56,7 +56,7 @@ pub fn tw_dir(data_dir: &Path) -> std::path::PathBuf {
 /// What a service needs of the national tariff, loaded once: the lines, the foreign
 /// schedules to compare them with (when their files are present), and the origin lists.
 pub struct NationalTariff {
-    pub tw: TwTariff,
+    pub tw: std::sync::Arc<TwTariff>,
     pub concordance: Option<concordance::Concordance>,
     pub policy: OriginPolicy,
 }

@@ -64,6 +64,25 @@ pub struct ClassifyCandidate {
     /// Chapter and heading above it.
     pub path: Vec<CodeRef>,
     pub explanation: Explanation,
+    /// The subheading's name in Traditional Chinese, when the national tariff is loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
+    /// Taiwan's 11-digit lines under the subheading. `decided` marks the line the text
+    /// points to (the only line, or one the Chinese index ranks clearly first); otherwise
+    /// the answer stays at six digits.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub national_lines: Vec<NationalLineRef>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NationalLineRef {
+    pub code: String,
+    pub dotted: String,
+    pub description_zh: String,
+    pub description_en: String,
+    /// The three duty columns as printed.
+    pub rates: [String; 3],
+    pub decided: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -159,10 +178,27 @@ pub(crate) fn classification_dto(
                     })
                     .collect(),
             },
+            description_zh: zh_name(state, &c.code),
+            national_lines: national_lines(state, &c.code, &[]),
         })
         .collect();
+    let headings = heading_groups(hs, &candidates);
+    ClassifyResponse {
+        description,
+        flags: r.flags.iter().map(|f| f.as_str().to_string()).collect(),
+        reasons: r.reasons,
+        candidates,
+        headings,
+    }
+}
+
+/// Candidates grouped by heading, heaviest first.
+fn heading_groups(
+    hs: &nomenclature::Nomenclature,
+    candidates: &[ClassifyCandidate],
+) -> Vec<HeadingGroup> {
     let mut headings: Vec<HeadingGroup> = Vec::new();
-    for c in &candidates {
+    for c in candidates {
         let Some(heading) = HsCode::parse(&c.code).ok().and_then(|c| c.parent()) else {
             continue;
         };
@@ -184,10 +220,122 @@ pub(crate) fn classification_dto(
         }
     }
     headings.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    headings
+}
+
+fn zh_name(state: &AppState, code: &HsCode) -> Option<String> {
+    state
+        .tariff
+        .as_ref()
+        .and_then(|t| t.tw.zh_name(code))
+        .map(|z| z.text)
+}
+
+/// A line decides when it is the only one, or when the Chinese index scores it at least
+/// this much above the next.
+const DECIDING_MARGIN: f32 = 1.25;
+
+/// Taiwan's lines under `hs6`, the `matched` ones (best first, with scores) before the rest.
+fn national_lines(
+    state: &AppState,
+    hs6: &HsCode,
+    matched: &[(tariff::CccCode, f32)],
+) -> Vec<NationalLineRef> {
+    let Some(t) = &state.tariff else {
+        return Vec::new();
+    };
+    let all = t.tw.by_hs6(hs6);
+    let mut ordered: Vec<&tariff::TariffLine> = matched
+        .iter()
+        .filter_map(|(code, _)| t.tw.get(code))
+        .collect();
+    for line in &all {
+        if !ordered.iter().any(|l| l.code == line.code) {
+            ordered.push(line);
+        }
+    }
+    let decided = match (all.len(), matched) {
+        (1, _) => Some(all[0].code),
+        (_, [(best, a), (_, b), ..]) if *a >= DECIDING_MARGIN * b.max(f32::EPSILON) => Some(*best),
+        (_, [(best, a)]) if *a > 0.0 => Some(*best),
+        _ => None,
+    };
+    ordered
+        .into_iter()
+        .map(|l| NationalLineRef {
+            code: l.code.as_str().to_string(),
+            dotted: l.code.dotted(),
+            description_zh: l.description_zh.clone(),
+            description_en: l.description_en.clone(),
+            rates: tariff::Column::ALL.map(|c| l.duty_text(c).to_string()),
+            decided: decided == Some(l.code),
+        })
+        .collect()
+}
+
+/// A Chinese description, answered from the national tariff's Chinese index.
+fn chinese_dto(
+    state: &AppState,
+    description: String,
+    found: Vec<classify::ZhCandidate>,
+) -> ClassifyResponse {
+    let hs = state.index.nomenclature();
+    let candidates: Vec<ClassifyCandidate> = found
+        .into_iter()
+        .enumerate()
+        .map(|(rank, c)| {
+            let best_line = c
+                .lines
+                .first()
+                .and_then(|(code, _)| state.tariff.as_ref()?.tw.get(code))
+                .map(|l| l.description_zh.clone())
+                .unwrap_or_default();
+            ClassifyCandidate {
+                code: c.hs6.to_string(),
+                dotted: c.hs6.dotted(),
+                description: hs
+                    .get(&c.hs6)
+                    .map(|n| n.description.clone())
+                    .unwrap_or_default(),
+                confidence: c.probability,
+                path: hs
+                    .ancestors(&c.hs6)
+                    .into_iter()
+                    .map(CodeRef::from)
+                    .collect(),
+                explanation: Explanation {
+                    matched_words: c.matched.clone(),
+                    evidence: vec![Evidence {
+                        source: "tw_tariff".into(),
+                        text: best_line,
+                        words: c.matched.clone(),
+                    }],
+                    examples: Vec::new(),
+                    legs: vec![LegRank {
+                        leg: "zh_lexical".into(),
+                        rank: rank + 1,
+                        score: c.lines.first().map_or(0.0, |l| l.1),
+                    }],
+                },
+                description_zh: zh_name(state, &c.hs6),
+                national_lines: national_lines(state, &c.hs6, &c.lines),
+            }
+        })
+        .collect();
+    let mut flags = vec!["chinese".to_string()];
+    let mut reasons =
+        vec!["Read as Chinese: ranked against the Taiwan tariff's Chinese texts.".to_string()];
+    if candidates.is_empty() {
+        flags.push("no_match".into());
+        reasons.push("No tariff text matched these words.".into());
+    } else if candidates[0].confidence < 0.5 {
+        flags.push("low_confidence".into());
+    }
+    let headings = heading_groups(hs, &candidates);
     ClassifyResponse {
         description,
-        flags: r.flags.iter().map(|f| f.as_str().to_string()).collect(),
-        reasons: r.reasons,
+        flags,
+        reasons,
         candidates,
         headings,
     }
@@ -199,6 +347,18 @@ pub(crate) async fn run_classify(
     description: String,
     limit: usize,
 ) -> ClassifyResponse {
+    if let Some(leg) = state
+        .chinese
+        .clone()
+        .filter(|_| classify::is_chinese(&description))
+    {
+        let text = description.clone();
+        let found = tokio::task::spawn_blocking(move || leg.classify(&text, limit))
+            .await
+            .unwrap_or_default();
+        state.metrics.classifications.inc();
+        return chinese_dto(state, description, found);
+    }
     let classifier = state.classifier.clone();
     let text = description.clone();
     let result = tokio::task::spawn_blocking(move || classifier.classify(&text, limit))

@@ -13,7 +13,7 @@ use super::*;
     paths(sections, nomenclature_code, search, classify::classify, classify::check,
         guide::start, guide::show, guide::answer, guide::back, tariff::show, tariff::duty, tariff::concordance),
     components(schemas(Problem, CodeRef, SectionRef, SectionEntry, SectionsResponse, CodeDetail, Highlight, SearchHit, Expansion, SearchResponse,
-        classify::ClassifyRequest, classify::ClassifyResponse, classify::ClassifyCandidate, classify::HeadingGroup, classify::Explanation, classify::Evidence, classify::NearExample, classify::LegRank,
+        classify::ClassifyRequest, classify::ClassifyResponse, classify::ClassifyCandidate, classify::HeadingGroup, classify::NationalLineRef, classify::Explanation, classify::Evidence, classify::NearExample, classify::LegRank,
         classify::CheckRequest, classify::DeclarationLine, classify::CheckResponse, classify::CheckedLine, classify::CheckSummary, classify::Likelier,
         guide::StartRequest, guide::AnswerRequest, guide::GuideResponse, guide::GuideQuestion, guide::GuideChoice, guide::GuideCandidate, guide::KnownFact, guide::GivenAnswer, guide::GuideOutcome, guide::Justification, guide::MatchedText, guide::RuledOutCode, guide::GuideLinks,
         tariff::TariffNode, tariff::NodeRef, tariff::Names, tariff::LineView, tariff::ColumnRate, tariff::DutyRequest, tariff::DutyResponse, tariff::DutyStep, tariff::DutyAlternative,

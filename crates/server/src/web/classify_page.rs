@@ -59,6 +59,12 @@ fn results(ctx: &PageCtx, r: &ClassifyResponse) -> Markup {
                                 li.candidate {
                                     a.code href={ "/codes/" (c.code) } { (c.dotted) }
                                     " " (c.description)
+                                    @if let Some(zh) = &c.description_zh { " " span.secondary lang="zh-TW" { (zh) } }
+                                    @if let Some(l) = c.national_lines.iter().find(|l| l.decided) {
+                                        p.meta { a href={ "/tariff/" (l.code) } { (l.dotted) } " " (l.description_zh) " · " (l.rates[0]) }
+                                    } @else if !c.national_lines.is_empty() {
+                                        p.meta { a href={ "/tariff/" (c.code) } { (c.national_lines.len()) " national lines" } }
+                                    }
                                     div.bar-row {
                                         meter min="0" max="1" value=(format!("{:.3}", c.confidence)) { (percent(c.confidence)) }
                                         span.conf { (percent(c.confidence)) " " (t.confidence) }

@@ -20,6 +20,7 @@ type Parts = (
     Arc<classify::Classifier>,
     Arc<guide::Guide>,
     Option<Arc<tariff::NationalTariff>>,
+    Option<Arc<classify::ChineseLeg>>,
 );
 
 fn engine() -> &'static Parts {
@@ -40,7 +41,10 @@ fn engine() -> &'static Parts {
         ));
         let national = engine::national_tariff(&data_dir(), &e.nomenclature)
             .expect("the national tariff loads");
-        (e.search, e.classifier, guide, national)
+        let chinese = national
+            .as_deref()
+            .map(|n| Arc::new(engine::chinese_leg(n).expect("the Chinese index builds")));
+        (e.search, e.classifier, guide, national, chinese)
     })
 }
 
@@ -80,10 +84,11 @@ pub async fn start(profile: Profile) -> TestServer {
 
 /// The application state a test server runs on, before any platform is added.
 pub fn state(profile: Profile) -> server::AppState {
-    let (index, classifier, guide, national) = engine().clone();
+    let (index, classifier, guide, national, chinese) = engine().clone();
     server::AppState::new(index, classifier, guide, profile, data_dir())
         .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY))
         .with_tariff(national)
+        .with_chinese(chinese)
 }
 
 pub async fn start_with(state: server::AppState) -> TestServer {
