@@ -21,9 +21,13 @@ pub struct LoadArgs {
     /// The platform's base URL.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
-    /// A trader's e-mail.
+    /// A trader's e-mail (submissions).
+    #[arg(long, required_unless_present = "vin")]
+    email: Option<String>,
+    /// Read-load instead: look this VIN up as a partner agency, whose API key is read from
+    /// standard input; each look-up is logged and audited, as in production.
     #[arg(long)]
-    email: String,
+    vin: Option<String>,
     /// Read the password from standard input (the only way: never on the command line).
     #[arg(long)]
     password_stdin: bool,
@@ -105,6 +109,34 @@ async fn post(
     serde_json::from_slice(&body).map_err(|_| "bad json".to_string())
 }
 
+/// One agency look-up of a cleared vehicle.
+async fn lookup(
+    http: &reqwest::Client,
+    base: &str,
+    key: &str,
+    vin: &str,
+) -> (usize, Result<(), String>) {
+    let res = match http
+        .get(format!("{base}/api/v1/vehicles/{vin}"))
+        .bearer_auth(key)
+        .send()
+        .await
+    {
+        Ok(res) => res,
+        Err(e) => return (1, Err(kind(&e))),
+    };
+    let status = res.status().as_u16();
+    let _ = res.bytes().await;
+    (
+        1,
+        if status == 200 {
+            Ok(())
+        } else {
+            Err(status.to_string())
+        },
+    )
+}
+
 /// One submission: (HTTP requests made, outcome).
 async fn submission(
     http: &reqwest::Client,
@@ -151,9 +183,11 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 pub fn run(args: LoadArgs) -> anyhow::Result<()> {
     if !args.password_stdin {
-        return Err(
-            BadInput("give the password on standard input with --password-stdin".into()).into(),
-        );
+        return Err(BadInput(
+            "give the password (or, with --vin, the agency's API key) on standard input with --password-stdin"
+                .into(),
+        )
+        .into());
     }
     if args.requests == 0 || !(1..=1024).contains(&args.concurrency) {
         return Err(BadInput(
@@ -179,22 +213,29 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
             .timeout(Duration::from_secs(args.timeout))
             .pool_max_idle_per_host(args.concurrency)
             .build()?;
-        let res = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": args.email, "password": password}))
-            .send()
-            .await
-            .with_context(|| format!("reaching {base}"))?;
-        if !res.status().is_success() {
-            let status = res.status();
-            let text = res.text().await.unwrap_or_default();
-            anyhow::bail!("signing in as {}: {status} {text}", args.email);
-        }
-        let login: Value = res.json().await?;
-        let token = login["token"]
-            .as_str()
-            .context("the sign-in answer has no token")?
-            .to_string();
+        let token = match &args.vin {
+            Some(_) => password.clone(),
+            None => {
+                let email = args.email.clone().unwrap_or_default();
+                let res = http
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&json!({"email": email, "password": password}))
+                    .send()
+                    .await
+                    .with_context(|| format!("reaching {base}"))?;
+                if !res.status().is_success() {
+                    let status = res.status();
+                    let text = res.text().await.unwrap_or_default();
+                    anyhow::bail!("signing in as {email}: {status} {text}");
+                }
+                let login: Value = res.json().await?;
+                login["token"]
+                    .as_str()
+                    .context("the sign-in answer has no token")?
+                    .to_string()
+            }
+        };
+        let vin = args.vin.clone();
 
         let bar = ProgressBar::new(args.requests as u64).with_style(
             ProgressStyle::with_template(
@@ -208,7 +249,8 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
         let started = Instant::now();
         let workers: Vec<_> = (0..args.concurrency.min(args.requests))
             .map(|_| {
-                let (http, base, token) = (http.clone(), base.clone(), token.clone());
+                let (http, base, token, vin) =
+                    (http.clone(), base.clone(), token.clone(), vin.clone());
                 let (next, tally, bar) = (next.clone(), tally.clone(), bar.clone());
                 let total = args.requests;
                 tokio::spawn(async move {
@@ -218,7 +260,10 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
                             break;
                         }
                         let t = Instant::now();
-                        let (made, outcome) = submission(&http, &base, &token, i).await;
+                        let (made, outcome) = match &vin {
+                            Some(vin) => lookup(&http, &base, &token, vin).await,
+                            None => submission(&http, &base, &token, i).await,
+                        };
                         let elapsed = t.elapsed();
                         let mut tally = tally.lock().expect("no panics while held");
                         tally.http_requests += made;
