@@ -121,6 +121,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/vehicles/import", Access::Roles(OFFICERS, None), Private, "Import clearances from an uploaded CSV file"),
     ep("GET", "/vehicles/{vin}", Access::Roles(OFFICERS, None), Private, "A vehicle's page: facts, status, timeline"),
     ep("POST", "/vehicles/{vin}/status", Access::Roles(OFFICERS, None), Private, "Change a clearance's status from the page"),
+    ep("POST", "/vehicles/{vin}/amend", Access::Roles(OFFICERS, None), Private, "Amend a clearance's facts from the page (version-checked)"),
     ep("GET", "/aeo/verify", Access::Public, Both, "Public certificate verification page"),
     ep("GET", "/aeo", Access::Roles(AEO_CASEWORK, None), Both, "AEO cases and evidence page"),
     ep("POST", "/aeo/evidence", Access::Roles(TRADERS, None), Both, "Upload evidence from the page"),

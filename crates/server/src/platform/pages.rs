@@ -48,6 +48,7 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ),
         ("GET", "/vehicles/{vin}") => get(super::pages_vehicles::vehicle_page),
         ("POST", "/vehicles/{vin}/status") => post(super::pages_vehicles::status_submit),
+        ("POST", "/vehicles/{vin}/amend") => post(super::pages_vehicles::amend_submit),
         ("GET", "/aeo/verify") => get(super::pages_aeo::verify_page),
         ("GET", "/aeo") => get(super::pages_aeo_cases::home),
         ("POST", "/aeo/evidence") => post(super::pages_aeo_cases::upload_evidence).layer(

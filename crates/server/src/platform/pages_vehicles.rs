@@ -44,15 +44,27 @@ const LABELS: [(&str, &str); 13] = [
 ];
 
 fn record_form(caller: &Caller, values: &HashMap<String, String>) -> Markup {
+    clearance_form(caller, "/vehicles", values, None, "Record clearance")
+}
+
+/// The clearance fields as a form; with a version, it amends that version.
+fn clearance_form(
+    caller: &Caller,
+    action: &str,
+    values: &HashMap<String, String>,
+    version: Option<i64>,
+    submit: &str,
+) -> Markup {
     html! {
-        form method="post" action="/vehicles" class="stack" {
+        form method="post" action=(action) class="stack" {
             (csrf_field(caller))
+            @if let Some(v) = version { input type="hidden" name="version" value=(v); }
             @for (name, label) in LABELS {
                 label { (label) " "
                     input name=(name) value=(values.get(name).map_or("", String::as_str)) required[name != "engine_number" && name != "colour" && name != "body_type"];
                 }
             }
-            button type="submit" { "Record clearance" }
+            button type="submit" { (submit) }
         }
     }
 }
@@ -305,6 +317,10 @@ pub(crate) async fn vehicle_page(
                 }
                 button type="submit" { "Change status" }
             }
+            details {
+                summary { "Amend the record" }
+                (clearance_form(&caller, &format!("/vehicles/{}/amend", record.vin), &record.facts.clone().into_iter().collect(), Some(record.version), "Save amendment"))
+            }
             h2 { "Timeline" }
             ol.timeline {
                 @for c in &timeline.changes {
@@ -364,6 +380,54 @@ pub(crate) async fn status_submit(
             format!("Status is now {}.", status.as_str())
         }
         Err(e) => format!("Not changed: {}", Problem::from(e).detail),
+    };
+    Ok(redirect_with_msg(&to, &message).into_response())
+}
+
+/// Amends the facts from the page, at the version the officer read.
+pub(crate) async fn amend_submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(vin): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let key = vin.trim().to_uppercase();
+    let to = format!("/vehicles/{key}");
+    let mut input = ClearanceInput::default();
+    for name in ClearanceInput::FIELDS {
+        if let (Some(slot), Some(v)) = (input.field_mut(name), values.get(name)) {
+            *slot = v.clone();
+        }
+    }
+    let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok(
+            redirect_with_msg(&to, "Not saved: reload the page and try again.").into_response(),
+        );
+    };
+    let message = match validated(&input) {
+        Err(p) => format!("Not saved: {}", problem_text(&p)),
+        Ok((clearance, _)) if !clearance.vin.as_str().eq_ignore_ascii_case(&key) => {
+            "Not saved: a record's VIN cannot change; record the other vehicle separately.".into()
+        }
+        Ok((_, mut facts)) => {
+            let store = &platform(&state).store;
+            let current = store
+                .vehicle(&key)
+                .await?
+                .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+            facts.insert("status".into(), current.status.clone());
+            let mut tx = store.write().await?;
+            match tx
+                .amend_vehicle(&caller.audit_name(), &key, version, &facts, &current.status)
+                .await
+            {
+                Ok(_) => {
+                    tx.commit().await?;
+                    "Record amended.".to_string()
+                }
+                Err(e) => format!("Not saved: {}", Problem::from(e).detail),
+            }
+        }
     };
     Ok(redirect_with_msg(&to, &message).into_response())
 }

@@ -373,6 +373,41 @@ async fn feed(p: Platform) {
     assert!(page.contains("amended (version 2)"), "{page}");
     assert!(page.contains("BMW (DE)"), "the maker decoded from the VIN");
 
+    // The page's amendment form: version-checked like the API.
+    let (_, record) = p
+        .get(As::Officer, "/api/v1/vehicles/WBA0000009A000001")
+        .await;
+    let mut form: Vec<(String, String)> = record["facts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .filter(|(k, _)| k != "colour" && k != "status")
+        .collect();
+    form.push(("colour".into(), "red".into()));
+    form.push(("version".into(), record["version"].to_string()));
+    let res = p
+        .server
+        .client
+        .post(p.server.url("/vehicles/WBA0000009A000001/amend"))
+        .bearer_auth(p.token(As::Officer).unwrap())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("amended")
+    );
+    let (_, after) = p
+        .get(As::Officer, "/api/v1/vehicles/WBA0000009A000001")
+        .await;
+    assert_eq!(after["facts"]["colour"], "red");
+    assert_eq!(after["status"], "held", "an amendment keeps the status");
+
     // Removing the webhook stops it; another agency cannot remove it.
     let id = hook["id"].as_str().unwrap();
     let tax = key(&p, "vehicles:tax").await;
