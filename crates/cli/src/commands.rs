@@ -24,7 +24,14 @@ pub fn serve(
         std::env::var("CUSTOMS_GUIDE_KEY").ok().as_deref(),
     )
     .map_err(|e| BadInput(e.to_string()))?;
-    let guide = std::sync::Arc::new(guide::Guide::new(engine.classifier.clone(), guide_settings));
+    let chinese = national
+        .as_deref()
+        .map(engine::chinese_leg)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    let guide = std::sync::Arc::new(
+        guide::Guide::new(engine.classifier.clone(), guide_settings).with_chinese(chinese.clone()),
+    );
     let app = server::AppState::new(
         engine.search,
         engine.classifier,
@@ -34,13 +41,7 @@ pub fn serve(
     )
     .with_guide_key(server::guide_token::TokenKey::new(key))
     .with_tariff(national.clone())
-    .with_chinese(
-        national
-            .as_deref()
-            .map(engine::chinese_leg)
-            .transpose()?
-            .map(std::sync::Arc::new),
-    );
+    .with_chinese(chinese);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let store = crate::platform_cmd::open(database_url).await?;

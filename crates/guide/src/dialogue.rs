@@ -194,7 +194,13 @@ pub struct Guide {
     classifier: Arc<Classifier>,
     tables: Tables,
     settings: Settings,
+    /// Where a description written in Chinese gets its prior.
+    chinese: Option<Arc<classify::ChineseLeg>>,
 }
+
+/// What a subheading the Chinese leg did not rank keeps of the prior, so that answers can
+/// still lead there.
+const CHINESE_FLOOR: f64 = 1e-4;
 
 impl Guide {
     pub fn new(classifier: Arc<Classifier>, settings: Settings) -> Guide {
@@ -209,7 +215,14 @@ impl Guide {
             classifier,
             tables,
             settings,
+            chinese: None,
         }
+    }
+
+    /// Accepts descriptions written in Chinese: their prior comes from this leg.
+    pub fn with_chinese(mut self, leg: Option<Arc<classify::ChineseLeg>>) -> Guide {
+        self.chinese = leg;
+        self
     }
 
     pub fn classifier(&self) -> &Classifier {
@@ -260,13 +273,29 @@ impl Guide {
         if text.is_empty() {
             return vec![1.0 / n as f64; n];
         }
-        let mut p = self.classifier.posterior(text);
+        let mut p = match &self.chinese {
+            Some(leg) if classify::is_chinese(text) => self.chinese_prior(leg, text),
+            _ => self.classifier.posterior(text),
+        };
         if self.settings.prior_power != 1.0 {
             p.iter_mut()
                 .for_each(|x| *x = x.powf(self.settings.prior_power));
             let total: f64 = p.iter().sum();
             p.iter_mut().for_each(|x| *x /= total);
         }
+        p
+    }
+
+    fn chinese_prior(&self, leg: &classify::ChineseLeg, text: &str) -> Vec<f64> {
+        let n = self.tables.leaves.len();
+        let mut p = vec![CHINESE_FLOOR / n as f64; n];
+        for c in leg.classify(text, 50) {
+            if let Some(i) = self.tables.position(&c.hs6) {
+                p[i] += f64::from(c.probability);
+            }
+        }
+        let total: f64 = p.iter().sum();
+        p.iter_mut().for_each(|x| *x /= total);
         p
     }
 

@@ -264,3 +264,47 @@ async fn chinese_descriptions_reach_the_national_line() {
         "the only line decides"
     );
 }
+
+#[tokio::test]
+async fn the_guide_takes_chinese_and_asks_in_chinese() {
+    let s = start(Profile::Public).await;
+    let res = s
+        .client
+        .post(s.url("/api/v1/guide"))
+        .header("accept-language", "zh-TW")
+        .json(&json!({"description": "冷凍去殼白蝦仁"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let codes: Vec<&str> = body["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"030617") || body["outcome"]["code"] == "030617",
+        "a Chinese description gets a Chinese prior: {body}"
+    );
+    let has_cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if let Some(q) = body["question"].as_object() {
+        assert!(has_cjk(q["text"].as_str().unwrap()), "{body}");
+        assert!(
+            q["choices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| has_cjk(c["label"].as_str().unwrap())),
+            "every choice in Chinese: {body}"
+        );
+    }
+    assert!(has_cjk(
+        body["candidates"][0]["description"].as_str().unwrap()
+    ));
+
+    // English readers still get English.
+    let (_, _, en) = post(&s, "/api/v1/guide", json!({"description": "dried fruit"})).await;
+    assert!(!has_cjk(en["question"]["text"].as_str().unwrap()), "{en}");
+}

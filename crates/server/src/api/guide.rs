@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use guide::{Answer, Dialogue, Guide, Step};
 use serde::{Deserialize, Serialize};
@@ -398,11 +398,28 @@ fn response(state: &AppState, dialogue: &Dialogue, step: Step) -> GuideResponse 
     }
 }
 
-fn reply(result: Result<GuideResponse, Problem>) -> Response {
+fn reply(
+    state: &AppState,
+    headers: &HeaderMap,
+    result: Result<GuideResponse, Problem>,
+) -> Response {
+    let lang = crate::web::Lang::negotiate(None, headers);
     match result {
-        Ok(r) => Json(r).into_response(),
+        Ok(r) => Json(in_lang(state, lang, r)).into_response(),
         Err(p) => p.into_response(),
     }
+}
+
+/// The step in the reader's language (the guide speaks English; Chinese is put on top).
+pub(crate) fn in_lang(
+    state: &AppState,
+    lang: crate::web::Lang,
+    mut r: GuideResponse,
+) -> GuideResponse {
+    if lang == crate::web::Lang::ZhTw {
+        super::guide_zh::localise(state, &mut r);
+    }
+    r
 }
 
 #[utoipa::path(
@@ -417,6 +434,7 @@ fn reply(result: Result<GuideResponse, Problem>) -> Response {
 )]
 pub async fn start(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Json<StartRequest>, JsonRejection>,
 ) -> Response {
     let req = match body {
@@ -424,7 +442,11 @@ pub async fn start(
         Err(e) => return Problem::new(e.status(), e.body_text()).into_response(),
     };
     let description = req.description.unwrap_or_default();
-    reply(run(&state, None, Action::Start(description)).await)
+    reply(
+        &state,
+        &headers,
+        run(&state, None, Action::Start(description)).await,
+    )
 }
 
 #[utoipa::path(
@@ -438,8 +460,16 @@ pub async fn start(
         (status = 410, description = "The session has expired", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn show(State(state): State<AppState>, Path(session): Path<String>) -> Response {
-    reply(run(&state, Some(session), Action::Show).await)
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(session): Path<String>,
+) -> Response {
+    reply(
+        &state,
+        &headers,
+        run(&state, Some(session), Action::Show).await,
+    )
 }
 
 #[utoipa::path(
@@ -459,6 +489,7 @@ pub async fn show(State(state): State<AppState>, Path(session): Path<String>) ->
 )]
 pub async fn answer(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(session): Path<String>,
     body: Result<Json<AnswerRequest>, JsonRejection>,
 ) -> Response {
@@ -466,7 +497,11 @@ pub async fn answer(
         Ok(Json(b)) => b,
         Err(e) => return Problem::new(e.status(), e.body_text()).into_response(),
     };
-    reply(run(&state, Some(session), Action::Answer(req)).await)
+    reply(
+        &state,
+        &headers,
+        run(&state, Some(session), Action::Answer(req)).await,
+    )
 }
 
 #[utoipa::path(
@@ -481,6 +516,14 @@ pub async fn answer(
         (status = 410, description = "The session has expired", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn back(State(state): State<AppState>, Path(session): Path<String>) -> Response {
-    reply(run(&state, Some(session), Action::Back).await)
+pub async fn back(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(session): Path<String>,
+) -> Response {
+    reply(
+        &state,
+        &headers,
+        run(&state, Some(session), Action::Back).await,
+    )
 }

@@ -3,6 +3,7 @@
 pub(crate) mod classify;
 mod dto;
 pub(crate) mod guide;
+mod guide_zh;
 mod openapi;
 pub(crate) mod tariff;
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::layout::{PageCtx, page};
 use crate::AppState;
-use crate::api::guide::{Action, AnswerRequest, GuideResponse, run};
+use crate::api::guide::{Action, AnswerRequest, GuideResponse, in_lang, run};
 use crate::limits::{MAX_ANSWER_TEXT_CHARS, MAX_GUIDE_DESCRIPTION_CHARS};
 use crate::problem::Problem;
 
@@ -209,7 +209,7 @@ pub async fn show(
             &ctx,
             StatusCode::OK,
             ctx.t().guide_title,
-            step_view(&ctx, &r, None),
+            step_view(&ctx, &in_lang(&state, ctx.lang, r), None),
         ),
         Err(p) => error_page(&ctx, p),
     }
@@ -237,7 +237,7 @@ pub async fn answer(
                     &ctx,
                     StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST),
                     ctx.t().guide_title,
-                    step_view(&ctx, &r, Some(&p.detail)),
+                    step_view(&ctx, &in_lang(&state, ctx.lang, r), Some(&p.detail)),
                 ),
                 Err(p) => error_page(&ctx, p),
             }

@@ -35,15 +35,15 @@ fn engine() -> &'static Parts {
             models: None,
         };
         let e = engine::open(&paths, &|_, _, _| {}).expect("the engine opens on the real data");
-        let guide = Arc::new(guide::Guide::new(
-            e.classifier.clone(),
-            guide::Settings::default(),
-        ));
         let national = engine::national_tariff(&data_dir(), &e.nomenclature)
             .expect("the national tariff loads");
         let chinese = national
             .as_deref()
             .map(|n| Arc::new(engine::chinese_leg(n).expect("the Chinese index builds")));
+        let guide = Arc::new(
+            guide::Guide::new(e.classifier.clone(), guide::Settings::default())
+                .with_chinese(chinese.clone()),
+        );
         (e.search, e.classifier, guide, national, chinese)
     })
 }
