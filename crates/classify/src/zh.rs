@@ -14,7 +14,9 @@ use tariff::CccCode;
 /// 2.52 to 2.15 and the ECE from 0.21 to 0.15 (on the set it was fitted on).
 pub const ZH_TEMPERATURE: f32 = 17.0;
 /// Subheadings the softmax runs over; the rest get nothing.
-const POOL: usize = 50;
+const POOL: usize = 30;
+/// Lines scored to order each candidate's national lines.
+const LINE_POOL: usize = 100;
 
 /// Whether a description is written (mostly) in Chinese: two or more CJK characters, or more
 /// CJK characters than Latin letters.
@@ -67,7 +69,7 @@ impl ChineseLeg {
             .map(|h| ((h.score - best) / self.temperature).exp())
             .collect();
         let total: f32 = weights.iter().sum();
-        let line_scores = self.index.search(text, POOL * 4);
+        let line_scores = self.index.search(text, LINE_POOL);
         hits.into_iter()
             .zip(weights)
             .take(limit)

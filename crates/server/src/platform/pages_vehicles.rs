@@ -167,18 +167,24 @@ pub(crate) async fn list(
     .await
 }
 
-pub(crate) async fn record_submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    caller: Caller,
-    Form(values): Form<HashMap<String, String>>,
-) -> Result<Response, Problem> {
+/// A clearance as the form posted it.
+fn input_from(values: &HashMap<String, String>) -> ClearanceInput {
     let mut input = ClearanceInput::default();
     for name in ClearanceInput::FIELDS {
         if let (Some(slot), Some(v)) = (input.field_mut(name), values.get(name)) {
             *slot = v.clone();
         }
     }
+    input
+}
+
+pub(crate) async fn record_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    caller: Caller,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let input = input_from(&values);
     let outcome = match validated(&input) {
         Ok((clearance, facts)) => {
             let mut tx = platform(&state).store.write().await?;
@@ -393,12 +399,7 @@ pub(crate) async fn amend_submit(
 ) -> Result<Response, Problem> {
     let key = vin.trim().to_uppercase();
     let to = format!("/vehicles/{key}");
-    let mut input = ClearanceInput::default();
-    for name in ClearanceInput::FIELDS {
-        if let (Some(slot), Some(v)) = (input.field_mut(name), values.get(name)) {
-            *slot = v.clone();
-        }
-    }
+    let input = input_from(&values);
     let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
         return Ok(
             redirect_with_msg(&to, "Not saved: reload the page and try again.").into_response(),

@@ -221,3 +221,37 @@ impl Platform {
         self.json(who, Method::POST, path, Some(body)).await
     }
 }
+
+/// A fresh API key with one scope, issued by the admin.
+pub async fn key(p: &Platform, scope: &str) -> String {
+    let (status, key) = p
+        .post(
+            As::Admin,
+            "/api/v1/admin/api-keys",
+            serde_json::json!({"name": scope, "scopes": [scope]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{key}");
+    key["token"].as_str().unwrap().to_string()
+}
+
+/// A request with an API key; the status and the JSON body (Null when there is none).
+pub async fn as_key(
+    p: &Platform,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = p
+        .server
+        .client
+        .request(method, p.server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}

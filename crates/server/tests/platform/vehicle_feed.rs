@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use store::Backend;
 
-use crate::harness::{As, Options, Platform, start};
+use crate::harness::{As, Options, Platform, as_key, key, start};
 
 const HEADER: &str = "vin,make,model,model_year,body_type,engine_number,engine_cc,fuel,colour,declaration_number,clearance_date,duties_twd,certificate_number";
 
@@ -78,40 +78,6 @@ fn verifies(secret: &str, signature: &str, body: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{t}.{body}").as_bytes());
     hex::decode(v1).is_ok_and(|sig| mac.verify_slice(&sig).is_ok())
-}
-
-async fn key(p: &Platform, scope: &str) -> String {
-    let (status, key) = p
-        .post(
-            As::Admin,
-            "/api/v1/admin/api-keys",
-            json!({"name": scope, "scopes": [scope]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{key}");
-    key["token"].as_str().unwrap().to_string()
-}
-
-async fn as_key(
-    p: &Platform,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = p
-        .server
-        .client
-        .request(method, p.server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    (
-        res.status().as_u16(),
-        res.json().await.unwrap_or(Value::Null),
-    )
 }
 
 async fn import(p: &Platform, csv: String) -> (u16, Value) {

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use store::Backend;
 
-use crate::harness::{As, Options, Platform, start};
+use crate::harness::{As, Options, Platform, as_key, key, start};
 
 fn accord() -> Value {
     json!({
@@ -15,38 +15,6 @@ fn accord() -> Value {
         "colour": "silver", "declaration_number": "AA123456789012", "clearance_date": "2026-11-20",
         "duties_twd": "125000", "certificate_number": "CC-2026-0001"
     })
-}
-
-async fn key(p: &Platform, scope: &str) -> String {
-    let (status, key) = p
-        .post(
-            As::Admin,
-            "/api/v1/admin/api-keys",
-            json!({"name": scope, "scopes": [scope]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{key}");
-    key["token"].as_str().unwrap().to_string()
-}
-
-async fn as_key(
-    p: &Platform,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = p
-        .server
-        .client
-        .request(method, p.server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
