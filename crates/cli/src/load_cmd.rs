@@ -239,7 +239,7 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
 
         let bar = ProgressBar::new(args.requests as u64).with_style(
             ProgressStyle::with_template(
-                "submissions [{bar:40}] {pos}/{len} {per_sec} ({elapsed}, eta {eta}) {msg}",
+                "requests [{bar:40}] {pos}/{len} {per_sec} ({elapsed}, eta {eta}) {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -311,8 +311,12 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
         })
     })?;
 
+    let (unit, what) = match args.vin {
+        Some(_) => ("look-ups", "one agency read, logged and audited"),
+        None => ("submissions", "create + submit"),
+    };
     println!(
-        "{} of {} submissions in {:.2} s at concurrency {}: {:.1} submissions/s, {:.1} requests/s",
+        "{} of {} {unit} in {:.2} s at concurrency {}: {:.1} {unit}/s, {:.1} requests/s",
         report.succeeded,
         report.submissions,
         report.seconds,
@@ -322,7 +326,7 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
     );
     let l = &report.latency_ms;
     println!(
-        "latency per submission (create + submit): p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "latency ({what}): p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         l.p50, l.p90, l.p99, l.max
     );
     println!("errors: {} {:?}", report.errors, report.error_kinds);
