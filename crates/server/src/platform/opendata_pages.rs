@@ -12,7 +12,8 @@ use super::opendata_api::{
     api_base, badges, entries, origin, query_pairs, query_problem, query_string, release_summary,
     take_version,
 };
-use super::opendata_datasets::{DATASETS, DatasetDef, charts, meta};
+use super::opendata_charts::charts;
+use super::opendata_datasets::{DATASETS, DatasetDef, meta};
 use super::opendata_releases::{Loaded, changes_of, load, release_date};
 use super::pages::problem_text;
 use super::platform;

@@ -646,6 +646,11 @@ async fn anonymous_callers_are_rate_limited_per_address_and_key_holders_per_key(
         res.headers()["content-type"].to_str().unwrap(),
         "application/problem+json"
     );
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("3 a minute"),
+        "{problem}"
+    );
     // A key has its own budget, whatever its role.
     assert_eq!(p.get(As::Agency, "/api/v1/opendata").await.0, 200);
 }
