@@ -5,6 +5,7 @@
 //! as long as the process lives, bounded to a few entries.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
@@ -22,26 +23,37 @@ const CACHED_TABLES: usize = 24;
 /// Cell changes (and added or removed rows) kept in a release's "what changed".
 pub const MAX_SAMPLE: usize = 1000;
 
+/// (dataset, version) → the table and when it was last used.
+type Tables = HashMap<(String, i64), (Arc<Table>, u64)>;
+
+/// Tables of releases read back, least recently used evicted first.
 #[derive(Default)]
 pub struct TableCache {
-    tables: Mutex<HashMap<(String, i64), Arc<Table>>>,
+    tables: Mutex<Tables>,
+    clock: AtomicU64,
 }
 
 impl TableCache {
     fn get(&self, dataset: &str, version: i64) -> Option<Arc<Table>> {
-        let tables = self.tables.lock().expect("table cache lock");
-        tables.get(&(dataset.to_string(), version)).cloned()
+        let now = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut tables = self.tables.lock().expect("table cache lock");
+        let (table, used) = tables.get_mut(&(dataset.to_string(), version))?;
+        *used = now;
+        Some(table.clone())
     }
 
     fn put(&self, dataset: &str, version: i64, table: Arc<Table>) {
+        let now = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut tables = self.tables.lock().expect("table cache lock");
-        if tables.len() >= CACHED_TABLES {
-            // Old versions are asked for least; drop the lowest version held.
-            if let Some(k) = tables.keys().min_by_key(|(_, v)| *v).cloned() {
-                tables.remove(&k);
-            }
+        if tables.len() >= CACHED_TABLES
+            && let Some(k) = tables
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+        {
+            tables.remove(&k);
         }
-        tables.insert((dataset.to_string(), version), table);
+        tables.insert((dataset.to_string(), version), (table, now));
     }
 }
 
@@ -278,14 +290,17 @@ pub async fn publish(state: &AppState, def: &DatasetDef, actor: &str) -> Result<
     }
     let table = build(state, def).await?;
     let csv_sha = opendata::sha256_hex(&opendata::to_csv(&table));
-    let latest = load(state, def.id, None).await?;
+    let latest = p.store.latest_release(def.id).await?;
     if let Some(l) = &latest
-        && l.record.csv_sha256 == csv_sha
+        && l.csv_sha256 == csv_sha
     {
-        return Ok(Outcome::Unchanged(l.record.clone()));
+        return Ok(Outcome::Unchanged(l.clone()));
     }
-    let version = latest.as_ref().map_or(1, |l| l.record.version + 1);
-    let previous = latest.map(|l| (l.record.version, l.table));
+    let version = latest.as_ref().map_or(1, |l| l.version + 1);
+    let previous = match &latest {
+        Some(l) => Some((l.version, table_of(state, l, &manifest_of(l)?).await?)),
+        None => None,
+    };
     let id = def.id;
     let key = p.settings.opendata_key.0.clone();
     let made = tokio::task::spawn_blocking(move || {
@@ -340,4 +355,67 @@ pub async fn publish(state: &AppState, def: &DatasetDef, actor: &str) -> Result<
     tx.commit().await?;
     p.tables.put(def.id, version, Arc::new(table));
     Ok(Outcome::Published(record, changes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opendata::{Column, ColumnType, Schema};
+
+    fn table(rows: &[(&str, i64)]) -> Table {
+        let schema = Schema::new(
+            vec![
+                Column::new("maker", ColumnType::Text, "Maker"),
+                Column::new("count", ColumnType::Integer, "Vehicles"),
+            ],
+            &["maker"],
+        )
+        .unwrap();
+        let rows = rows
+            .iter()
+            .map(|(m, n)| vec![Value::text(*m), Value::Integer(*n)])
+            .collect();
+        Table::new(schema, rows).unwrap()
+    }
+
+    #[test]
+    fn changes_count_and_sample_what_differs() {
+        let old = table(&[("Kia", 3), ("Toyota", 12)]);
+        let new = table(&[("Honda", 1), ("Kia", 4)]);
+        let c = changes(Some((1, &old)), &new);
+        assert_eq!(
+            (c.added, c.removed, c.changed_rows, c.changed_cells),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(
+            c.cells[0],
+            serde_json::json!({"key": {"maker": "Kia"}, "column": "count", "old": 3, "new": 4})
+        );
+        assert_eq!(
+            c.added_rows[0],
+            serde_json::json!({"maker": "Honda", "count": 1})
+        );
+        assert_eq!(c.headline(), "+1 row, −1 row, 1 cell changed");
+        assert!(!c.truncated);
+        let first = changes(None, &new);
+        assert_eq!(first.headline(), "First release: 2 rows.");
+        assert!(first.cells.is_empty() && first.added_rows.is_empty());
+    }
+
+    #[test]
+    fn the_cache_evicts_the_least_recently_used_table() {
+        let cache = TableCache::default();
+        let t = Arc::new(table(&[]));
+        for v in 0..CACHED_TABLES as i64 {
+            cache.put("d", v, t.clone());
+        }
+        assert!(cache.get("d", 0).is_some());
+        cache.put("d", 99, t.clone());
+        assert!(cache.get("d", 0).is_some(), "used last, so kept");
+        assert!(
+            cache.get("d", 1).is_none(),
+            "least recently used, so evicted"
+        );
+        assert!(cache.get("d", 99).is_some());
+    }
 }
