@@ -49,6 +49,7 @@ pub fn serve(
             store,
             server::platform::PlatformSettings {
                 requests_per_minute: rate_limit,
+                opendata_key: server::platform::SigningKey::derived_from(&key),
                 ..Default::default()
             },
         ));

@@ -240,10 +240,11 @@ pub(crate) fn trim_base(base: &str) -> &str {
     base.trim_end_matches('/')
 }
 
-/// The one URL pattern for release files: `{base}/datasets/{dataset}/v{version}/{file}`.
+/// The one URL pattern for release files: `{base}/{dataset}/v{version}/{file}`, where `base`
+/// is the root the datasets live under (the server's `/api/v1/opendata`).
 /// Versioned paths never change content, so they can be cached forever.
 pub fn download_url(base: &str, dataset: &str, version: u32, file: &str) -> String {
-    format!("{}/datasets/{dataset}/v{version}/{file}", trim_base(base))
+    format!("{}/{dataset}/v{version}/{file}", trim_base(base))
 }
 
 /// The distributions of a release, with URLs under `base`.
@@ -323,7 +324,7 @@ pub(crate) mod tests {
     fn download_urls_do_not_double_slashes() {
         assert_eq!(
             download_url("https://data.example/", "hs", 3, "hs-v3.csv"),
-            "https://data.example/datasets/hs/v3/hs-v3.csv"
+            "https://data.example/hs/v3/hs-v3.csv"
         );
     }
 

@@ -23,9 +23,9 @@ pub struct CatalogEntry<'a> {
     pub latest: Option<&'a Release>,
 }
 
-/// The URL of a dataset's page, also its `@id`.
+/// The URL of a dataset's description, also its `@id`: `{base}/{id}`.
 pub fn dataset_url(base: &str, id: &str) -> String {
-    format!("{}/datasets/{id}", trim_base(base))
+    format!("{}/{id}", trim_base(base))
 }
 
 fn id(uri: impl Into<String>) -> Json {
@@ -57,7 +57,7 @@ pub fn to_dcat_jsonld(base: &str, info: &CatalogInfo, entries: &[CatalogEntry<'_
             "spdx": "http://spdx.org/rdf/terms#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
-        "@id": format!("{}/catalog", trim_base(base)),
+        "@id": format!("{}/catalog.jsonld", trim_base(base)),
         "@type": "dcat:Catalog",
         "dct:title": lang(&info.title),
         "dct:description": lang(&info.description),
@@ -198,13 +198,13 @@ mod tests {
         let doc = to_dcat_jsonld("https://data.example/", &info(), &entries);
         assert_eq!(doc["@type"], "dcat:Catalog");
         assert_eq!(doc["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
-        assert_eq!(doc["@id"], "https://data.example/catalog");
+        assert_eq!(doc["@id"], "https://data.example/catalog.jsonld");
         assert_eq!(
             doc["dct:language"]["@id"],
             "http://publications.europa.eu/resource/authority/language/ENG"
         );
         let ds = &doc["dcat:dataset"][0];
-        assert_eq!(ds["@id"], "https://data.example/datasets/vehicle-imports");
+        assert_eq!(ds["@id"], "https://data.example/vehicle-imports");
         assert_eq!(
             ds["dct:title"]["@value"],
             "Vehicle imports by maker and month"
@@ -225,7 +225,7 @@ mod tests {
         let csv = &dists[0];
         assert_eq!(
             csv["dcat:downloadURL"]["@id"],
-            "https://data.example/datasets/vehicle-imports/v2/vehicle-imports-v2.csv"
+            "https://data.example/vehicle-imports/v2/vehicle-imports-v2.csv"
         );
         assert_eq!(
             csv["spdx:checksum"]["spdx:checksumValue"]["@value"],

@@ -155,7 +155,7 @@ fn publish_sign_verify_diff_and_catalogue() {
         .unwrap();
     assert_eq!(
         parquet_dist["dcat:downloadURL"]["@id"],
-        "https://data.customs.example/datasets/aeo-register/v2/aeo-register-v2.parquet"
+        "https://data.customs.example/aeo-register/v2/aeo-register-v2.parquet"
     );
     let listed = &p2
         .release

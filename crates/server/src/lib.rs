@@ -127,6 +127,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     if let Some(platform) = &state.platform {
         tokio::spawn(platform::webhooks::run(platform.clone()));
+        tokio::spawn(platform::opendata_usage::run(platform.clone()));
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -13,6 +13,8 @@ mod applications;
 mod harness;
 #[path = "platform/matrix.rs"]
 mod matrix;
+#[path = "platform/opendata.rs"]
+mod open_data;
 #[path = "platform/pages.rs"]
 mod pages;
 #[path = "platform/vehicle_feed.rs"]

@@ -17,6 +17,7 @@ mod clock;
 mod events;
 mod migrate;
 pub mod notices;
+pub mod opendata;
 #[doc(hidden)]
 pub mod testing;
 pub mod vehicle_feed;

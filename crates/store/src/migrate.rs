@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "vehicle feed",
         include_str!("../migrations/0004_vehicle_feed.sql"),
     ),
+    (
+        5,
+        "open data",
+        include_str!("../migrations/0005_open_data.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -291,6 +291,14 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
+    /// Every clearance, by VIN: the source of the aggregated open dataset.
+    pub async fn all_vehicles(&self) -> Result<Vec<VehicleRecord>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM vehicles ORDER BY vin"))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(record).collect()
+    }
+
     /// An agency's own reads, newest first.
     pub async fn vehicle_access_log(&self, agency: &str, limit: i64) -> Result<Vec<AccessEntry>> {
         let rows = sqlx::query(

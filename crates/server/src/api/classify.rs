@@ -361,9 +361,20 @@ pub(crate) async fn run_classify(
     }
     let classifier = state.classifier.clone();
     let text = description.clone();
-    let result = tokio::task::spawn_blocking(move || classifier.classify(&text, limit))
-        .await
-        .unwrap_or_default();
+    let (platform, index) = (state.platform.clone(), state.index.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let result = classifier.classify(&text, limit);
+        if let Some(platform) = platform {
+            // Counted in memory for the open usage statistics; stored later, off this path.
+            let top = result.candidates.first().map(|c| c.code.to_string());
+            platform
+                .usage
+                .record(index.nomenclature(), &text, top.as_deref());
+        }
+        result
+    })
+    .await
+    .unwrap_or_default();
     state.metrics.classifications.inc();
     classification_dto(state, description, result)
 }

@@ -289,9 +289,17 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
             &governor::clock::DefaultClock::default(),
         ));
+        let retry = wait.as_secs() + 1;
+        let who = match caller.actor {
+            Actor::Anonymous => "from this address",
+            _ => "with this credential",
+        };
         return too_many(
-            wait.as_secs() + 1,
-            "Too many requests from this client; slow down.",
+            retry,
+            &format!(
+                "Too many requests {who}: the limit is {} a minute. Retry in {retry} s (Retry-After);                  each API key has a limit of its own.",
+                platform(&state).settings.requests_per_minute
+            ),
         );
     }
     if let Err(denied) = endpoint.access.check(&caller.actor) {

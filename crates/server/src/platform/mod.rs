@@ -1,5 +1,5 @@
-//! The service platform over HTTP: accounts and sessions, the e-Application and AEO
-//! services. Routes are built from the [`access::ENDPOINTS`] table; [`guard`] resolves the
+//! The service platform over HTTP: accounts and sessions, the e-Application, AEO, vehicle
+//! exchange and open data services. Routes are built from the [`access::ENDPOINTS`] table; [`guard`] resolves the
 //! caller, enforces the declared rule, CSRF on cookie sessions and per-client rate limits.
 
 pub mod access;
@@ -14,6 +14,13 @@ mod caller;
 mod casework;
 mod errors;
 pub(crate) mod openapi;
+mod opendata_api;
+mod opendata_charts;
+mod opendata_datasets;
+mod opendata_files;
+mod opendata_pages;
+mod opendata_releases;
+pub(crate) mod opendata_usage;
 mod pages;
 mod pages_aeo;
 mod pages_aeo_cases;
@@ -46,6 +53,38 @@ pub struct Platform {
     pub(crate) login_by_address: auth::LoginThrottle,
     pub(crate) limiter: DefaultKeyedRateLimiter<String>,
     pub(crate) calendar: eapp::Calendar,
+    /// Classification usage counted in memory until the next flush.
+    pub(crate) usage: opendata_usage::UsageCounter,
+    /// Open data releases read back as tables (releases never change).
+    pub(crate) tables: opendata_releases::TableCache,
+}
+
+/// The key open data release manifests are signed with (HMAC-SHA256). Never printed.
+#[derive(Clone)]
+pub struct SigningKey(pub Vec<u8>);
+
+impl SigningKey {
+    pub fn random() -> SigningKey {
+        let mut key = vec![0u8; 32];
+        getrandom::fill(&mut key).expect("the system has a random source");
+        SigningKey(key)
+    }
+
+    /// A key of its own derived from another secret (the guide key an installation keeps),
+    /// so manifests stay verifiable across restarts without a second secret to manage.
+    pub fn derived_from(secret: &[u8]) -> SigningKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"smart-customs open data manifests\0");
+        h.update(secret);
+        SigningKey(h.finalize().to_vec())
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(…)")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +99,10 @@ pub struct PlatformSettings {
     pub login_window: Duration,
     /// Delivery of the vehicle feed to agencies' endpoints.
     pub webhooks: webhooks::WebhookSettings,
+    /// Signs open data release manifests; instances sharing a database should share it.
+    pub opendata_key: SigningKey,
+    /// How often the classification usage counted in memory is added to the store.
+    pub usage_flush: Duration,
 }
 
 impl Default for PlatformSettings {
@@ -71,6 +114,8 @@ impl Default for PlatformSettings {
             login_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
             webhooks: webhooks::WebhookSettings::default(),
+            opendata_key: SigningKey::random(),
+            usage_flush: Duration::from_secs(60),
         }
     }
 }
@@ -90,6 +135,8 @@ impl Platform {
             ),
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             calendar: eapp::Calendar::taiwan(),
+            usage: opendata_usage::UsageCounter::default(),
+            tables: opendata_releases::TableCache::default(),
             settings,
         }
     }
@@ -101,6 +148,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         .or_else(|| aeo_api::handler(method, path))
         .or_else(|| pages::handler(method, path))
         .or_else(|| vehicles_api::handler(method, path))
+        .or_else(|| opendata_api::handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
 }
 

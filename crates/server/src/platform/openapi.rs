@@ -63,6 +63,8 @@ pub fn extend(doc: &mut OpenApi, profile: Profile) {
             )))
             .tag(if e.path.starts_with("/api/v1/aeo") {
                 "aeo"
+            } else if e.path.starts_with("/api/v1/opendata") {
+                "open-data"
             } else if e.path.contains("application")
                 || e.path.contains("review")
                 || e.path.contains("rulings")

@@ -16,6 +16,8 @@ pub const TRADER_CO: &str = "04595257";
 pub const OTHER_TRADER_CO: &str = "10458575";
 pub const BROKER_CO: &str = "22099131";
 pub const PASSWORD: &str = "correct horse battery";
+/// The key test servers sign open data manifests with, so tests can verify them.
+pub const OPENDATA_KEY: &[u8] = b"open data test signing key";
 
 /// Who a request is made as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +169,7 @@ pub async fn start(options: Options) -> Platform {
                 allow_internal_hosts: true,
                 ..Default::default()
             },
+            opendata_key: server::platform::SigningKey(OPENDATA_KEY.to_vec()),
             ..Default::default()
         },
     );

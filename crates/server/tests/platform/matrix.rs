@@ -14,6 +14,9 @@ fn concrete(path: &str) -> String {
         .replace("{attachment}", "no-such-attachment")
         .replace("{number}", "TWAEOC0000010")
         .replace("{vin}", "1HGCM82633A004352")
+        .replace("{dataset}", "vehicle-imports")
+        .replace("{version}", "v1")
+        .replace("{file}", "vehicle-imports-v1.csv")
 }
 
 /// The scopes the harness's agency key carries.

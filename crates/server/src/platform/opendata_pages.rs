@@ -1,0 +1,412 @@
+//! The open data pages: the catalogue, and a page per dataset with its quality badges,
+//! downloads, summary statistics, charts (SVG drawn on the server), a query builder that
+//! works without JavaScript (a GET form over the same query API) and its versions.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use maud::{Markup, PreEscaped, html};
+use opendata::{ColumnStats, ColumnType, Page, Table, Value};
+
+use super::opendata_api::{
+    api_base, badges, entries, origin, query_pairs, query_problem, query_string, release_summary,
+    take_version,
+};
+use super::opendata_charts::charts;
+use super::opendata_datasets::{DATASETS, DatasetDef, meta};
+use super::opendata_releases::{Loaded, changes_of, load, release_date};
+use super::pages::problem_text;
+use super::platform;
+use crate::web::layout::{PageCtx, page};
+use crate::{AppState, Problem};
+
+/// Rows a page shows when the form does not say.
+const PAGE_SIZE: &str = "25";
+/// Changed cells listed per version on the page (the API has up to 1000).
+const CHANGES_SHOWN: usize = 20;
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / (1 << 10) as f64),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn format_label(name: &str) -> &'static str {
+    match name {
+        "csv" => "CSV",
+        "json" => "JSON",
+        "jsonl" => "JSON Lines",
+        _ => "Parquet",
+    }
+}
+
+fn downloads(base: &str, l: &Loaded) -> Markup {
+    let summary = release_summary(base, l);
+    html! {
+        ul.downloads {
+            @for d in &summary.distributions {
+                li {
+                    a href=(d.download_url) { (format_label(d.format.name())) }
+                    " (" (size_text(d.byte_size)) ", sha256 " code { (d.sha256.get(..12).unwrap_or_default()) "…" } ")"
+                }
+            }
+            li { a href=(summary.manifest) { "Signed manifest" } " (files, hashes, schema)" }
+        }
+    }
+}
+
+pub(crate) async fn catalog_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let origin = origin(&headers);
+    let base = api_base(&origin);
+    let found = entries(&state).await?;
+    Ok(page(
+        &ctx,
+        StatusCode::OK,
+        "Open data",
+        html! {
+            h1 { "Open data" }
+            p { "Datasets published from the platform's own data. Every release is immutable and signed; each dataset has downloads (CSV, JSON, Parquet), a query API with filters, sorting and cursor pagination, and its history of changes. API keys are optional." }
+            p { "Machine-readable catalogue: " a href="/api/v1/opendata" { "JSON" } " · " a href="/api/v1/opendata/catalog.jsonld" { "DCAT-AP (JSON-LD)" } }
+            table.cases {
+                thead { tr { th { "Dataset" } th { "Updated" } th { "Latest release" } th { "Downloads" } } }
+                tbody {
+                    @for (def, latest) in &found {
+                        tr {
+                            td {
+                                a href=(format!("/open-data/{}", def.id)) { strong { (def.title) } }
+                                p.hint { (def.description) }
+                            }
+                            td { (format!("{:?}", def.frequency).to_lowercase()) }
+                            td {
+                                @match latest {
+                                    Some(l) => { "Version " (l.record.version) ", " (release_date(&l.record)) br; (l.record.row_count) " rows" }
+                                    None => { "Not published yet" }
+                                }
+                            }
+                            td {
+                                @if let Some(l) = latest {
+                                    @for d in release_summary(&base, l).distributions.iter().filter(|d| d.format.name() != "jsonl") {
+                                        a href=(d.download_url) { (format_label(d.format.name())) } " "
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// The page's query string as the API's: empty fields dropped, `_desc` folded into
+/// `_sort_desc`, a default page size. Page-only parameters (`lang`) are left out.
+fn api_pairs(raw: Vec<(String, String)>) -> Vec<(String, String)> {
+    let desc = raw.iter().any(|(k, v)| k == "_desc" && !v.is_empty());
+    let mut pairs: Vec<(String, String)> = raw
+        .into_iter()
+        .filter(|(k, v)| !v.trim().is_empty() && k != "lang" && k != "_desc")
+        .map(|(k, v)| {
+            if desc && k == "_sort" {
+                ("_sort_desc".to_string(), v)
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    if !pairs.iter().any(|(k, _)| k == "_size") {
+        pairs.push(("_size".into(), PAGE_SIZE.into()));
+    }
+    pairs
+}
+
+fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn not_found(ctx: &PageCtx, detail: &str) -> Response {
+    page(
+        ctx,
+        StatusCode::NOT_FOUND,
+        "Not found",
+        html! { h1 { "Not found" } p { (detail) } p { a href="/open-data" { "All datasets" } } },
+    )
+}
+
+pub(crate) async fn dataset_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let Some(def) = DATASETS.iter().find(|d| d.id == id) else {
+        return Ok(not_found(&ctx, &format!("There is no dataset {id:?}.")));
+    };
+    let origin = origin(&headers);
+    let base = api_base(&origin);
+    let pairs = api_pairs(query_pairs(&uri)?);
+    let (version, pairs, bad_version) = match take_version(pairs.clone()) {
+        Ok((v, rest)) => (v, rest, None),
+        Err(p) => {
+            let rest = pairs.into_iter().filter(|(k, _)| k != "_version").collect();
+            (None, rest, Some(p))
+        }
+    };
+    let latest = load(&state, def.id, None).await?;
+    let shown = match version {
+        Some(v) if latest.as_ref().is_none_or(|l| l.record.version != v) => {
+            match load(&state, def.id, Some(v)).await? {
+                Some(l) => Some(l),
+                None => return Ok(not_found(&ctx, &format!("{} has no version {v}.", def.id))),
+            }
+        }
+        _ => latest,
+    };
+    let result = match (bad_version, &shown) {
+        (Some(p), _) => Err(p),
+        (None, Some(l)) => opendata::parse_query(&pairs, &l.table.schema)
+            .and_then(|q| opendata::execute(&l.table, &q))
+            .map(Some)
+            .map_err(query_problem),
+        (None, None) => Ok(None),
+    };
+    dataset_view(
+        &ctx,
+        &state,
+        def,
+        &base,
+        &origin,
+        shown.as_ref(),
+        result,
+        &pairs,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dataset_view(
+    ctx: &PageCtx,
+    state: &AppState,
+    def: &DatasetDef,
+    base: &str,
+    origin: &str,
+    shown: Option<&Loaded>,
+    result: Result<Option<Page>, Problem>,
+    pairs: &[(String, String)],
+) -> Result<Response, Problem> {
+    let releases = platform(state).store.releases(def.id).await?;
+    let m = meta(def, origin, shown.map(|l| l.table.as_ref()));
+    let status = if result.is_err() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let version_pair = shown.map(|l| l.record.version.to_string());
+    let with_version = |extra: &[(&str, &str)]| -> String {
+        let mut all: Vec<(&str, &str)> = Vec::new();
+        if let (Some(v), true) = (&version_pair, releases.len() > 1) {
+            all.push(("_version", v.as_str()));
+        }
+        all.extend_from_slice(extra);
+        query_string(pairs, &all)
+    };
+    let body = html! {
+        p { a href="/open-data" { "Open data" } " › " (def.id) }
+        h1 { (def.title) }
+        p { (def.description) }
+        dl.fields {
+            dt { "Publisher" } dd { (m.publisher.name) }
+            dt { "Licence" } dd { a href=(m.licence.url) { (m.licence.name) } }
+            dt { "Updated" } dd { (format!("{:?}", m.frequency).to_lowercase()) }
+            @if let Some(t) = &m.temporal {
+                dt { "Covers" } dd { (t.start.map(|d| d.to_string()).unwrap_or_default()) " to " (t.end.map(|d| d.to_string()).unwrap_or_else(|| "now".into())) }
+            }
+            dt { "API" } dd { a href=(format!("{base}/{}", def.id)) { "metadata" } " · " a href=(format!("{base}/{}/rows", def.id)) { "rows" } " · " a href=(format!("{base}/{}/changes", def.id)) { "changes" } }
+        }
+        @match shown {
+            None => { p.alert { "This dataset has not been published yet." } }
+            Some(l) => {
+                p.badges {
+                    @for b in badges(def, l).all() { (PreEscaped(b.to_svg())) " " }
+                }
+                ul.hint { @for b in badges(def, l).all() { li { strong { (b.name) } ": " (b.detail) } } }
+                h2 { "Version " (l.record.version) " (" (release_date(&l.record)) ", " (l.record.row_count) " rows)" }
+                (downloads(base, l))
+                h2 { "Charts" }
+                @for svg in charts(def, &l.table) { figure.chart { (PreEscaped(svg)) } }
+                h2 { "Summary statistics" }
+                (stats_table(&opendata::summarize(&l.table, 3)))
+                h2 #query { "Query" }
+                (query_form(def, &l.table, pairs, &releases.iter().map(|r| r.version).collect::<Vec<_>>(), l.record.version))
+                @match &result {
+                    Err(p) => { div.alert role="alert" { (problem_text(p)) } }
+                    Ok(None) => {}
+                    Ok(Some(page)) => {
+                        p { (page.matched) " matching rows; showing " (page.rows.len()) "." }
+                        (rows_table(&l.table, &page.rows))
+                        @if let Some(token) = &page.next {
+                            p { a rel="next" href=(format!("/open-data/{}?{}#query", def.id, with_version(&[("_next", token.as_str())]))) { "Next page →" } }
+                        }
+                        p.hint { "The same query in the API: " code { a href=(format!("/api/v1/opendata/{}/rows?{}", def.id, with_version(&[]))) { "/api/v1/opendata/" (def.id) "/rows?" (with_version(&[])) } } }
+                    }
+                }
+            }
+        }
+        h2 { "Versions" }
+        @if releases.is_empty() { p { "None yet." } }
+        @for r in releases.iter().rev() {
+            @let c = changes_of(r);
+            details {
+                summary { "Version " (r.version) ", " (release_date(r)) ": " (c.headline()) }
+                p { a href=(format!("{base}/{}/v{}/manifest.json", def.id, r.version)) { "Manifest" } " · " a href=(format!("/open-data/{}?_version={}#query", def.id, r.version)) { "Browse this version" } }
+                @if !c.cells.is_empty() {
+                    table.cases {
+                        thead { tr { th { "Row" } th { "Column" } th { "Before" } th { "After" } } }
+                        tbody { @for cell in c.cells.iter().take(CHANGES_SHOWN) { tr { td { (key_text(&cell["key"])) } td { (cell["column"].as_str().unwrap_or_default()) } td { (cell["old"].to_string()) } td { (cell["new"].to_string()) } } } }
+                    }
+                }
+                @if c.from_version.is_some() && !c.added_rows.is_empty() {
+                    p { "Added rows:" } (object_table(&c.added_rows))
+                }
+                @if !c.removed_rows.is_empty() {
+                    p { "Removed rows:" } (object_table(&c.removed_rows))
+                }
+            }
+        }
+    };
+    Ok(page(ctx, status, def.title, body))
+}
+
+/// A row key (`{"maker": "Kia", …}`) as `maker=Kia, …`.
+fn key_text(key: &serde_json::Value) -> String {
+    key.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), String::from)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// Rows given as JSON objects, as a table (the first few; the API has them all).
+fn object_table(rows: &[serde_json::Value]) -> Markup {
+    let columns: Vec<&String> = rows
+        .first()
+        .and_then(|r| r.as_object())
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    html! {
+        table.cases {
+            thead { tr { @for c in &columns { th { (c) } } } }
+            tbody {
+                @for r in rows.iter().take(CHANGES_SHOWN) {
+                    tr { @for c in &columns { td { (cell(&r[c.as_str()])) } } }
+                }
+            }
+        }
+    }
+}
+
+fn stats_table(stats: &[ColumnStats]) -> Markup {
+    let opt = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
+    let num = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_default();
+    html! {
+        table.cases {
+            thead { tr { th { "Column" } th { "Type" } th { "Values" } th { "Empty" } th { "Distinct" } th { "Min" } th { "Max" } th { "Mean" } th { "Median" } th { "Most frequent" } } }
+            tbody {
+                @for s in stats {
+                    tr {
+                        td { (s.column) } td { (s.kind.name()) } td { (s.count) } td { (s.nulls) } td { (s.distinct) }
+                        td { (opt(&s.min)) } td { (opt(&s.max)) } td { (num(s.mean)) } td { (num(s.median)) }
+                        td { @for (v, n) in &s.top { (v) " (" (n) ") " } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn rows_table(t: &Table, rows: &[Vec<Value>]) -> Markup {
+    html! {
+        table.cases {
+            thead { tr { @for c in t.schema.columns() { th title=(c.description) { (c.name) } } } }
+            tbody { @for r in rows { tr { @for v in r { td { (v.to_string()) } } } } }
+        }
+    }
+}
+
+fn query_form(
+    def: &DatasetDef,
+    t: &Table,
+    pairs: &[(String, String)],
+    versions: &[i64],
+    current: i64,
+) -> Markup {
+    let sort = match get(pairs, "_sort") {
+        "" => get(pairs, "_sort_desc"),
+        s => s,
+    };
+    let desc = !get(pairs, "_sort_desc").is_empty();
+    let size = get(pairs, "_size");
+    html! {
+        form.stack method="get" action=(format!("/open-data/{}#query", def.id)) {
+            @for c in t.schema.columns() {
+                @match c.kind {
+                    ColumnType::Text => {
+                        @let name = format!("{}__contains", c.name);
+                        label for=(name) { (c.name) " contains" }
+                        input id=(name) type="text" name=(name) value=(get(pairs, &name));
+                    }
+                    ColumnType::Boolean => {
+                        label for=(c.name) { (c.name) }
+                        select id=(c.name) name=(c.name) {
+                            @for v in ["", "true", "false"] { option value=(v) selected[get(pairs, &c.name) == v] { (if v.is_empty() { "any" } else { v }) } }
+                        }
+                    }
+                    _ => {
+                        @let (lo, hi) = (format!("{}__gte", c.name), format!("{}__lte", c.name));
+                        label for=(lo) { (c.name) " from … to" }
+                        div.row {
+                            input id=(lo) type="text" name=(lo) value=(get(pairs, &lo)) placeholder=(c.kind.example());
+                            input type="text" name=(hi) value=(get(pairs, &hi)) aria-label=(format!("{} to", c.name));
+                        }
+                    }
+                }
+            }
+            label for="q-sort" { "Sort by" }
+            div.row {
+                select #q-sort name="_sort" {
+                    option value="" selected[sort.is_empty()] { "primary key" }
+                    @for c in t.schema.columns() { option value=(c.name) selected[sort == c.name] { (c.name) } }
+                }
+                label { input type="checkbox" name="_desc" value="1" checked[desc]; " descending" }
+            }
+            label for="q-size" { "Rows per page" }
+            select #q-size name="_size" {
+                @for n in ["10", "25", "50", "100"] { option value=(n) selected[size == n] { (n) } }
+            }
+            @if versions.len() > 1 {
+                label for="q-version" { "Version" }
+                select #q-version name="_version" {
+                    @for v in versions.iter().rev() { option value=(*v) selected[*v == current] { (*v) } }
+                }
+            }
+            button type="submit" { "Show rows" }
+        }
+    }
+}
