@@ -85,6 +85,9 @@ async fn browser(driver: &Driver) -> Client {
             ]
         }),
     );
+    // reqwest (webhooks) brings rustls's ring backend and fantoccini its aws-lc one; with both
+    // compiled in, rustls wants the process to choose.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     ClientBuilder::rustls()
         .expect("TLS config")
         .capabilities(caps)
@@ -136,6 +139,53 @@ async fn session() -> Option<(Driver, common::TestServer, Client)> {
     let server = common::start(Profile::Public).await;
     let c = browser(&driver).await;
     Some((driver, server, c))
+}
+
+#[tokio::test]
+async fn a_reader_browses_the_tariff_and_works_out_the_duty_in_chinese() {
+    let Some((_driver, server, c)) = session().await else {
+        return;
+    };
+    c.goto(&server.url("/tariff/851713?lang=zh-TW"))
+        .await
+        .unwrap();
+    assert!(h1(&c).await.contains("智慧型手機"));
+    click_css(&c, "ul.codes li a").await;
+    c.wait()
+        .for_url(url(&server, "/tariff/85171300"))
+        .await
+        .unwrap();
+    click_css(&c, "ul.codes li a").await;
+    c.wait()
+        .for_url(url(&server, "/tariff/85171300005"))
+        .await
+        .unwrap();
+    let rates = c.find(Locator::Css("table.rates")).await.unwrap();
+    assert!(
+        rates.text().await.unwrap().contains("10%"),
+        "column 3 shown"
+    );
+
+    // The calculator from the line's link: lamb from Australia, 5,000 kg at NT$100,000.
+    c.goto(&server.url("/duty")).await.unwrap();
+    fill(&c, "input[name=code]", "0204.10.00.00-2").await;
+    fill(&c, "input[name=cif]", "100000").await;
+    fill(&c, "input[name=origin]", "AU").await;
+    fill(&c, "input[name=quantity]", "5000").await;
+    submit(&c, "form.stack button").await;
+    let result = c
+        .wait()
+        .for_element(Locator::Css("section.result"))
+        .await
+        .unwrap();
+    let text = result.text().await.unwrap();
+    assert!(text.contains("64325"), "{text}");
+    assert!(
+        text.contains("營業稅") || text.contains("Business tax"),
+        "{text}"
+    );
+    screenshot(&c, "duty").await;
+    c.close().await.unwrap();
 }
 
 #[tokio::test]
