@@ -85,6 +85,7 @@ async fn classify_flags_instead_of_guessing() {
             .unwrap()
             .contains(&json!("code_typed"))
     );
+    // Chinese goes to the national tariff's Chinese index; other scripts are flagged.
     let (status, _, zh) = post(
         &s,
         "/api/v1/classify",
@@ -92,11 +93,20 @@ async fn classify_flags_instead_of_guessing() {
     )
     .await;
     assert_eq!(status, 200);
+    assert!(zh["flags"].as_array().unwrap().contains(&json!("chinese")));
+    let (status, _, ru) = post(
+        &s,
+        "/api/v1/classify",
+        json!({"description": "замороженные креветки"}),
+    )
+    .await;
+    assert_eq!(status, 200);
     assert!(
-        zh["flags"]
+        ru["flags"]
             .as_array()
             .unwrap()
-            .contains(&json!("not_english"))
+            .contains(&json!("not_english")),
+        "{ru}"
     );
 }
 
