@@ -15,6 +15,8 @@ use tariff::CccCode;
 pub const ZH_TEMPERATURE: f32 = 17.0;
 /// Subheadings the softmax runs over; the rest get nothing.
 const POOL: usize = 30;
+/// Subheadings a guided dialogue's prior takes from the leg.
+const PRIOR_POOL: usize = 50;
 /// Lines scored to order each candidate's national lines.
 const LINE_POOL: usize = 100;
 
@@ -58,8 +60,8 @@ impl ChineseLeg {
         &self.index
     }
 
-    /// Ranked subheadings with probabilities (summing to one over the pool) and their lines.
-    pub fn classify(&self, text: &str, limit: usize) -> Vec<ZhCandidate> {
+    /// Subheadings with probabilities (summing to one over the pool), best first.
+    fn ranked(&self, text: &str, limit: usize) -> Vec<(search::Hs6Hit, f32)> {
         let hits = self.index.search_hs6(text, POOL.max(limit));
         let Some(best) = hits.first().map(|h| h.score) else {
             return Vec::new();
@@ -69,11 +71,31 @@ impl ChineseLeg {
             .map(|h| ((h.score - best) / self.temperature).exp())
             .collect();
         let total: f32 = weights.iter().sum();
-        let line_scores = self.index.search(text, LINE_POOL);
         hits.into_iter()
             .zip(weights)
             .take(limit)
-            .map(|(h, w)| {
+            .map(|(h, w)| (h, w / total))
+            .collect()
+    }
+
+    /// The probabilities alone (a prior for the guided dialogue): no line scoring.
+    pub fn probabilities(&self, text: &str) -> Vec<(HsCode, f32)> {
+        self.ranked(text, PRIOR_POOL)
+            .into_iter()
+            .map(|(h, p)| (h.hs6, p))
+            .collect()
+    }
+
+    /// Ranked subheadings with probabilities and their lines.
+    pub fn classify(&self, text: &str, limit: usize) -> Vec<ZhCandidate> {
+        let ranked = self.ranked(text, limit);
+        if ranked.is_empty() {
+            return Vec::new();
+        }
+        let line_scores = self.index.search(text, LINE_POOL);
+        ranked
+            .into_iter()
+            .map(|(h, probability)| {
                 let lines = h
                     .lines
                     .iter()
@@ -87,7 +109,7 @@ impl ChineseLeg {
                     .collect();
                 ZhCandidate {
                     hs6: h.hs6,
-                    probability: w / total,
+                    probability,
                     lines,
                     matched: h.matched,
                 }

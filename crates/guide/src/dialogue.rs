@@ -289,9 +289,9 @@ impl Guide {
     fn chinese_prior(&self, leg: &classify::ChineseLeg, text: &str) -> Vec<f64> {
         let n = self.tables.leaves.len();
         let mut p = vec![CHINESE_FLOOR / n as f64; n];
-        for c in leg.classify(text, 50) {
-            if let Some(i) = self.tables.position(&c.hs6) {
-                p[i] += f64::from(c.probability);
+        for (hs6, probability) in leg.probabilities(text) {
+            if let Some(i) = self.tables.position(&hs6) {
+                p[i] += f64::from(probability);
             }
         }
         let total: f64 = p.iter().sum();

@@ -16,7 +16,14 @@ impl Tokenizer for HsTokenizer {
     type TokenStream<'a> = HsTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> HsTokenStream {
-        let tokens = text::analyze(text)
+        HsTokenStream::new(text::analyze(text))
+    }
+}
+
+impl HsTokenStream {
+    /// A stream over tokens our own analysis made; both indexes' tokenizers end here.
+    pub(crate) fn new(tokens: Vec<text::Token>) -> HsTokenStream {
+        let tokens = tokens
             .into_iter()
             .enumerate()
             .map(|(position, t)| Token {
