@@ -9,8 +9,10 @@ export CUSTOMS_DATA_DIR := $(abspath $(DATA_DIR))
 
 .PHONY: run test data model build lint bench bench-platform eval fmt
 
-## Fetch data and model files if missing, build, index (when the data changed) and serve on $(BIND).
+## Fetch data and model files if missing, build, train the classification head if none fits
+## the corpus (minutes, once), index (when the data changed) and serve on $(BIND).
 run: data model build
+	./target/release/customs train --if-missing
 	./target/release/customs serve --bind $(BIND) --profile $(PROFILE)
 
 ## The whole test suite: unit, storage, API over real HTTP, and the headless-browser test.

@@ -8,6 +8,7 @@ use crate::dense::Dense;
 use crate::explain::{NearestExample, explain};
 use crate::fusion::{DevRun, Fusion, LegName};
 use crate::legs::{ExampleHit, Examples, LEG_DEPTH, LegHits, Lexical, best_per_subheading};
+use crate::trained::Trained;
 use crate::{ClassifyError, Explanation, VagueDetector};
 
 /// Below this top probability the answer is flagged low-confidence.
@@ -74,6 +75,7 @@ pub struct Semantic {
 
 pub struct Classifier {
     semantic: Option<Semantic>,
+    trained: Option<Trained>,
     corpus: Arc<Corpus>,
     hs: Arc<Nomenclature>,
     synonyms: text::Synonyms,
@@ -83,10 +85,13 @@ pub struct Classifier {
     fusion: Fusion,
 }
 
-fn legs_for(semantic: bool) -> Vec<LegName> {
+fn legs_for(semantic: bool, trained: bool) -> Vec<LegName> {
     let mut legs = vec![LegName::Lexical, LegName::Examples];
     if semantic {
         legs.extend([LegName::Dense, LegName::DenseExamples]);
+    }
+    if trained {
+        legs.push(LegName::Trained);
     }
     legs
 }
@@ -112,10 +117,11 @@ impl Classifier {
             &corpus.labelled.vague,
             corpus.labelled.split(Split::Train).map(|e| e.text.as_str()),
         );
-        let legs = legs_for(semantic.is_some());
+        let legs = legs_for(semantic.is_some(), false);
         let fusion = fusion.unwrap_or_else(|| Fusion::untuned(&legs));
         Ok(Classifier {
             semantic,
+            trained: None,
             corpus,
             hs,
             synonyms: text::Synonyms::builtin(),
@@ -126,9 +132,53 @@ impl Classifier {
         })
     }
 
-    /// The legs this classifier runs: the dense ones only with an encoder.
+    /// Adds the trained leg. The head must predict exactly this corpus's subheadings, and read
+    /// the encoder's embeddings if (and only if) there is an encoder. An untuned fusion gains
+    /// the leg at the default weight; a tuned one is kept, so tune again or set one that has it.
+    pub fn set_trained(&mut self, head: Arc<head::Head>) -> Result<(), String> {
+        let leaves = head.labels().leaves();
+        if leaves.len() != self.corpus.docs.len()
+            || leaves
+                .iter()
+                .zip(&self.corpus.docs)
+                .any(|(a, d)| *a != d.code)
+        {
+            return Err(format!(
+                "the head {} predicts other subheadings than this corpus has",
+                head.meta().version
+            ));
+        }
+        // A head trained with embeddings still answers without an encoder (it was trained
+        // with embeddings hidden too); only two different encoders cannot mix.
+        let encoder_dim = self.semantic.as_ref().map_or(0, |s| s.encoder.dim());
+        if encoder_dim > 0 && head.embedding_dim() > 0 && head.embedding_dim() != encoder_dim {
+            return Err(format!(
+                "the head {} reads embeddings of {} values; the encoder here gives {encoder_dim}",
+                head.meta().version,
+                head.embedding_dim()
+            ));
+        }
+        self.trained = Some(Trained { head });
+        if self.fusion.tuning.is_none() {
+            self.fusion = Fusion::untuned(&self.legs());
+        }
+        Ok(())
+    }
+
+    /// The legs this classifier runs: the dense ones only with an encoder, the trained one
+    /// only with a head.
     pub fn legs(&self) -> Vec<LegName> {
-        legs_for(self.semantic.is_some())
+        legs_for(self.semantic.is_some(), self.trained.is_some())
+    }
+
+    /// The trained head, when there is one.
+    pub fn head(&self) -> Option<&Arc<head::Head>> {
+        self.trained.as_ref().map(|t| &t.head)
+    }
+
+    /// Replaces the fusion (one tuned elsewhere for the same legs).
+    pub fn set_fusion(&mut self, fusion: Fusion) {
+        self.fusion = fusion;
     }
 
     pub fn fusion(&self) -> &Fusion {
@@ -161,11 +211,20 @@ impl Classifier {
             (LegName::Lexical, self.lexical.score(q)),
             (LegName::Examples, best_per_subheading(nearest)),
         ];
+        let mut embedded = None;
         if let Some(s) = &self.semantic {
-            let embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
-            let (nom, ex) = embedded.map(|v| s.dense.score(&v)).unwrap_or_default();
+            embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
+            let (nom, ex) = embedded
+                .as_ref()
+                .map(|v| s.dense.score(v))
+                .unwrap_or_default();
             legs.push((LegName::Dense, nom));
             legs.push((LegName::DenseExamples, ex));
+        }
+        if let Some(t) = &self.trained {
+            // The English encoder's view of Chinese text is noise: the head reads its n-grams.
+            let embedding = embedded.as_deref().filter(|_| !crate::is_chinese(text));
+            legs.push((LegName::Trained, t.hits(text, embedding)));
         }
         legs
     }
@@ -237,6 +296,10 @@ impl Classifier {
         if !runs.is_empty() {
             let version = self.corpus.manifest.version.clone();
             self.fusion = Fusion::tune(&runs, &self.legs(), self.corpus.docs.len(), &version);
+            let head_version = self.head().map(|h| h.meta().version.clone());
+            if let Some(t) = self.fusion.tuning.as_mut() {
+                t.head_version = head_version;
+            }
         }
         &self.fusion
     }

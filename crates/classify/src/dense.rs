@@ -82,6 +82,11 @@ impl Dense {
         }
     }
 
+    /// The embedding of row `row` (in [`DenseRows`] order).
+    pub fn embedding(&self, row: usize) -> &[f32] {
+        &self.matrix[row * self.dim..(row + 1) * self.dim]
+    }
+
     /// (subheading leg, examples leg) for a unit query vector.
     pub fn score(&self, query: &[f32]) -> (LegHits, LegHits) {
         let mut best_nom = vec![f32::MIN; self.positions];

@@ -24,6 +24,8 @@ pub enum LegName {
     Dense,
     /// Sentence-embedding nearest labelled examples.
     DenseExamples,
+    /// The trained head (n-grams and sentence embedding → subheading).
+    Trained,
 }
 
 impl LegName {
@@ -33,6 +35,7 @@ impl LegName {
             LegName::Examples => "examples",
             LegName::Dense => "dense",
             LegName::DenseExamples => "dense_examples",
+            LegName::Trained => "trained",
         }
     }
 }
@@ -53,6 +56,9 @@ pub struct Tuning {
     pub dev_nll: f64,
     /// Version of the corpus the legs were built from.
     pub corpus_version: String,
+    /// Version of the trained head, when the trained leg took part.
+    #[serde(default)]
+    pub head_version: Option<String>,
 }
 
 /// One development case: where the gold code sits in the corpus, and each leg's hits.
@@ -148,6 +154,7 @@ impl Fusion {
                 dev_mrr10: mrr,
                 dev_nll: best_t.0,
                 corpus_version: corpus_version.to_string(),
+                head_version: None,
             }),
         }
     }

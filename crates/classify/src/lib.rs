@@ -16,6 +16,7 @@ pub mod dense;
 mod explain;
 pub mod fusion;
 pub mod legs;
+pub mod trained;
 mod vague;
 pub mod zh;
 

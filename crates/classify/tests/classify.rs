@@ -3,13 +3,23 @@ use std::sync::{Arc, OnceLock};
 use classify::{Classifier, DeclarationCheck, Flag, Verdict};
 use corpus::Corpus;
 
-fn classifier() -> &'static Classifier {
-    static C: OnceLock<Classifier> = OnceLock::new();
-    C.get_or_init(|| {
+type Parts = (Arc<nomenclature::Nomenclature>, Arc<Corpus>);
+
+fn parts() -> &'static Parts {
+    static P: OnceLock<Parts> = OnceLock::new();
+    P.get_or_init(|| {
         let data = settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"));
         let hs = Arc::new(nomenclature::load_dir(&data).unwrap());
         let corpus = Corpus::build(&data, &hs, &text::Synonyms::builtin(), &|_, _, _| {}).unwrap();
-        let mut c = Classifier::new(Arc::new(corpus), hs, None, None).unwrap();
+        (hs, Arc::new(corpus))
+    })
+}
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| {
+        let (hs, corpus) = parts().clone();
+        let mut c = Classifier::new(corpus, hs, None, None).unwrap();
         c.tune();
         c
     })
@@ -121,4 +131,91 @@ fn declarations_are_checked_against_the_description() {
         declared_code: "999998",
     });
     assert_eq!(unknown.verdict, Verdict::InvalidCode);
+}
+
+#[test]
+fn the_trained_leg_learns_from_the_corpus_and_joins_the_fusion() {
+    use classify::LegName;
+    use classify::trained::{Recipe, dev_rows, label_space, training_rows};
+    let (hs, corpus) = parts().clone();
+    let code = |c: &str| nomenclature::HsCode::parse(c).unwrap();
+    let chinese = vec![
+        ("冷凍去殼蝦仁".to_string(), code("030617")),
+        ("筆記型電腦".to_string(), code("847130")),
+    ];
+    let rows = training_rows(&corpus, None, &chinese, &Recipe::default());
+    let count = |source: &str| rows.iter().filter(|r| r.source == source).count();
+    assert!(
+        count("labelled") > 1000 && count("tariff") > 5000,
+        "{}",
+        rows.len()
+    );
+    assert!(count("national") > 1000);
+    assert_eq!(count("tariff-zh"), 2);
+    // The dev split is measured, never learned from.
+    let dev = dev_rows(&corpus, None);
+    assert!(dev.iter().all(|d| {
+        !rows
+            .iter()
+            .any(|r| r.source != "tariff" && r.text == d.text)
+    }));
+
+    // A small, quick head over four chapters' rows: this proves the wiring and that it
+    // learns; `customs train` gives the figures.
+    let labels = label_space(&corpus);
+    let in_scope =
+        |leaf: usize| ["03", "61", "84", "85"].contains(&&labels.leaves()[leaf].as_str()[..2]);
+    let rows: Vec<_> = rows.into_iter().filter(|r| in_scope(r.leaf)).collect();
+    let dev: Vec<_> = dev.into_iter().filter(|r| in_scope(r.leaf)).collect();
+    let config = head::TrainConfig {
+        epochs: 4,
+        hidden: 48,
+        bag: 16,
+        buckets: 1 << 14,
+        batch: 128,
+        learning_rate: 0.01,
+        ..head::TrainConfig::default()
+    };
+    let (mut head, report) = head::train(labels, &rows, &dev, 0, &config, &|_| {}).unwrap();
+    assert!(report.epochs[3].loss < report.epochs[0].loss, "{report:?}");
+    // Far above chance (1/5612) on development cases it never saw.
+    assert!(report.epochs[3].dev_top1.unwrap() > 0.15, "{report:?}");
+    head.set_trained_for(&corpus.manifest.version);
+    let dir = tempfile::tempdir().unwrap();
+    let version = head.save(dir.path()).unwrap();
+
+    let mut c = Classifier::new(corpus.clone(), hs.clone(), None, None).unwrap();
+    c.set_trained(Arc::new(head)).unwrap();
+    assert!(c.legs().contains(&LegName::Trained));
+    c.tune();
+    let tuning = c.fusion().tuning.clone().unwrap();
+    assert_eq!(tuning.head_version.as_deref(), Some(version.as_str()));
+    assert!(c.fusion().weights.contains_key(&LegName::Trained));
+    let legs = c.run_legs("laptop computer");
+    let trained = &legs.iter().find(|(l, _)| *l == LegName::Trained).unwrap().1;
+    assert!(
+        trained.len() >= 10 && trained[0].1 > trained[9].1,
+        "{trained:?}"
+    );
+    // Chinese goes to the head as n-grams; it learnt the line names.
+    let zh = c.run_legs("冷凍蝦仁");
+    let zh_hits = &zh.iter().find(|(l, _)| *l == LegName::Trained).unwrap().1;
+    assert!(!zh_hits.is_empty());
+
+    // A head over other subheadings is refused, and the classifier comes back unchanged.
+    let small = head::LabelSpace::new(vec![code("030617"), code("847130")]);
+    let rows = vec![head::TrainRow {
+        text: "shrimp".into(),
+        leaf: 0,
+        embedding: None,
+        weight: 1.0,
+        source: "x".into(),
+    }];
+    let mut tiny = config.clone();
+    tiny.epochs = 1;
+    let (other, _) = head::train(small, &rows, &[], 0, &tiny, &|_| {}).unwrap();
+    let mut plain = Classifier::new(corpus.clone(), hs, None, None).unwrap();
+    let why = plain.set_trained(Arc::new(other)).unwrap_err();
+    assert!(why.contains("other subheadings"), "{why}");
+    assert!(!plain.legs().contains(&LegName::Trained));
 }

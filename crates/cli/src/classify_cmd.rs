@@ -223,24 +223,89 @@ pub fn corpus_build(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
 }
 
 /// Rebuilds what is stale and re-tunes the fusion on the development split.
-pub fn train(paths: &engine::Paths<'_>) -> anyhow::Result<()> {
+pub struct TrainOptions {
+    pub epochs: Option<usize>,
+    pub seed: Option<u64>,
+    pub fusion_only: bool,
+    pub if_missing: bool,
+}
+
+pub fn train(paths: &engine::Paths<'_>, options: &TrainOptions) -> anyhow::Result<()> {
     let hs = engine::nomenclature(paths.data_dir)?;
     let bars = Bars::new();
     let report = |s: &str, d, t| bars.report(s, d, t);
     let corpus = engine::corpus(paths.data_dir, &hs, paths.state, false, &report)?;
+    if options.if_missing && engine::load_head(&corpus, paths.state).is_some() {
+        bars.finish();
+        eprintln!(
+            "a trained head for corpus {} is already saved",
+            corpus.manifest.version
+        );
+        return Ok(());
+    }
     if corpus.manifest.trained_on_corpus_only {
         eprintln!(
-            "no labelled data found: the legs use the corpus alone and the fusion keeps its untuned defaults"
+            "no labelled data found: the head trains on the corpus alone and the fusion keeps its untuned defaults"
         );
     }
     let semantic = match paths.models {
         Some(m) => engine::semantic(&corpus, m, paths.state, &report)?,
         None => None,
     };
-    let c = engine::classifier(hs, corpus, semantic, paths.state, true, &report)?;
+    let head = if options.fusion_only {
+        engine::load_head(&corpus, paths.state)
+    } else {
+        let mut recipe = classify::trained::Recipe::default();
+        if let Some(e) = options.epochs {
+            recipe.config.epochs = e;
+        }
+        if let Some(s) = options.seed {
+            recipe.config.seed = s;
+        }
+        let head = engine::train_head(
+            paths.data_dir,
+            &hs,
+            &corpus,
+            semantic.as_ref(),
+            paths.state,
+            &recipe,
+            &report,
+        )?;
+        bars.finish();
+        print_head_report(&head);
+        Some(head)
+    };
+    let c = engine::classifier(hs, corpus, semantic, head, paths.state, true, &report)?;
     bars.finish();
     println!("{}", serde_json::to_string_pretty(c.fusion())?);
     Ok(())
+}
+
+fn print_head_report(head: &head::Head) {
+    let meta = head.meta();
+    let r = &meta.report;
+    eprintln!(
+        "head {} trained on {} rows ({}) in {:.0} s; seed {}",
+        meta.version,
+        r.rows,
+        r.rows_by_source
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        r.seconds,
+        meta.config.seed
+    );
+    for e in &r.epochs {
+        let dev = match (e.dev_top1, e.dev_top5) {
+            (Some(t1), Some(t5)) => format!("dev top-1 {t1:.3} top-5 {t5:.3}"),
+            _ => "no dev split".into(),
+        };
+        eprintln!(
+            "  epoch {:>2}: loss {:.3}, {dev} ({:.0} s)",
+            e.epoch, e.loss, e.seconds
+        );
+    }
 }
 
 pub fn open_classifier(paths: &engine::Paths<'_>) -> anyhow::Result<std::sync::Arc<Classifier>> {

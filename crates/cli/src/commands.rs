@@ -24,9 +24,10 @@ pub fn serve(
         std::env::var("CUSTOMS_GUIDE_KEY").ok().as_deref(),
     )
     .map_err(|e| BadInput(e.to_string()))?;
+    let head = engine.classifier.head().cloned();
     let chinese = national
         .as_deref()
-        .map(engine::chinese_leg)
+        .map(|n| engine::chinese_leg(n, head.clone()))
         .transpose()?
         .map(std::sync::Arc::new);
     let guide = std::sync::Arc::new(

@@ -151,3 +151,23 @@ pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> 
     println!("reports: {}", out_dir.join("report-zh.html").display());
     Ok(())
 }
+
+/// The Chinese leg as `customs serve` builds it: the index over Taiwan's tariff, blended with
+/// the saved head when one was trained for the current corpus (`head_weight` overrides the
+/// blend; 0 leaves the head out).
+pub fn chinese_leg(
+    data_dir: &Path,
+    state: &settings::StateDir,
+    head_weight: Option<f32>,
+) -> anyhow::Result<classify::ChineseLeg> {
+    let hs = engine::nomenclature(data_dir)?;
+    let national = engine::national_tariff(data_dir, &hs)?
+        .ok_or_else(|| anyhow::anyhow!("no Taiwan tariff under {}", data_dir.display()))?;
+    let corpus = engine::corpus(data_dir, &hs, state, false, &|_, _, _| {})?;
+    let head = engine::load_head(&corpus, state).filter(|_| head_weight != Some(0.0));
+    let leg = engine::chinese_leg(&national, head.clone())?;
+    Ok(match (head, head_weight) {
+        (Some(h), Some(w)) => leg.with_head(h, w),
+        _ => leg,
+    })
+}

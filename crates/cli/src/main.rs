@@ -156,8 +156,22 @@ enum Command {
         #[command(subcommand)]
         action: CorpusAction,
     },
-    /// Tune the model fusion and calibration on the development split; writes var/models.
-    Train,
+    /// Train the classification head (seeded; progress bar), then tune the fusion and
+    /// calibration on the development split; writes var/models.
+    Train {
+        /// Passes over the training rows (default: the recipe's).
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Seed for initialisation, shuffling and dropout: the same seed, the same model.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Keep the saved head; only tune the fusion again.
+        #[arg(long)]
+        fusion_only: bool,
+        /// Do nothing when a head for the current corpus is already saved (`make run`).
+        #[arg(long)]
+        if_missing: bool,
+    },
     /// Evaluate on gold cases (`{"description", "code"}` lines); writes JSON and HTML reports.
     Eval {
         /// Default: the test split written by `customs corpus build`.
@@ -181,6 +195,10 @@ enum Command {
         /// development set in crates/eval/fixtures).
         #[arg(long, conflicts_with = "guided")]
         zh: bool,
+        /// Chinese: the trained head's share of the blend with the index (0: index alone;
+        /// default: the built-in weight when a head is saved).
+        #[arg(long, requires = "zh")]
+        head_weight: Option<f32>,
     },
     /// Find the code step by step: a question at a time, in the terminal.
     Guide {
@@ -401,23 +419,29 @@ fn main() -> ExitCode {
         Command::Corpus {
             action: CorpusAction::Build,
         } => classify_cmd::corpus_build(&data_dir, &state),
-        Command::Train => classify_cmd::train(&paths),
+        Command::Train {
+            epochs,
+            seed,
+            fusion_only,
+            if_missing,
+        } => classify_cmd::train(
+            &paths,
+            &classify_cmd::TrainOptions {
+                epochs,
+                seed,
+                fusion_only,
+                if_missing,
+            },
+        ),
         Command::Eval {
             cases,
             out,
             zh: true,
+            head_weight,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
-            nomenclature::load_dir(&data_dir)
-                .map_err(anyhow::Error::from)
-                .and_then(|hs| engine::national_tariff(&data_dir, &hs))
-                .and_then(|n| {
-                    n.ok_or_else(|| {
-                        anyhow::anyhow!("no Taiwan tariff under {}", data_dir.display())
-                    })
-                })
-                .and_then(|n| engine::chinese_leg(&n))
+            eval_cmd::chinese_leg(&data_dir, &state, head_weight)
                 .and_then(|leg| eval_cmd::run_zh(&leg, &cases, &out))
         }
         Command::Eval {

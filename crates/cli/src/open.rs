@@ -6,18 +6,39 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// One bar per stage ("index", "corpus", "tuning"), created on the stage's first report.
+/// Where stderr is not a terminal (CI logs, `nohup`), a line at every tenth instead.
 pub struct Bars {
     current: RefCell<Option<(String, ProgressBar)>>,
+    /// (stage, last tenth logged) when not on a terminal.
+    logged: RefCell<(String, u64)>,
+    started: std::time::Instant,
 }
 
 impl Bars {
     pub fn new() -> Bars {
         Bars {
             current: RefCell::new(None),
+            logged: RefCell::new((String::new(), u64::MAX)),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn log_line(&self, stage: &str, done: u64, total: u64) {
+        let tenth = (done * 10).checked_div(total).unwrap_or(10);
+        let mut logged = self.logged.borrow_mut();
+        if logged.0 != stage || logged.1 != tenth {
+            *logged = (stage.to_string(), tenth);
+            eprintln!(
+                "{stage}: {done}/{total} ({:.0} s)",
+                self.started.elapsed().as_secs_f64()
+            );
         }
     }
 
     pub fn report(&self, stage: &str, done: u64, total: u64) {
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return self.log_line(stage, done, total);
+        }
         let mut current = self.current.borrow_mut();
         if current.as_ref().is_none_or(|(s, _)| s != stage) {
             if let Some((_, bar)) = current.take() {

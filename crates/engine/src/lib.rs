@@ -18,11 +18,14 @@ use settings::StateDir;
 
 mod embeddings;
 mod national;
+mod trained;
 
 pub use national::{chinese_leg, national_tariff};
 pub use tariff::NationalTariff;
+pub use trained::{chinese_pairs, head_dir, load_head, train_head};
 
-/// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "tuning".
+/// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "training",
+/// "tuning".
 pub type Progress<'a> = &'a dyn Fn(&str, u64, u64);
 
 pub struct Engine {
@@ -135,31 +138,40 @@ pub fn semantic(
     Ok(Some(Semantic { encoder, dense }))
 }
 
-/// The classifier over `corpus`, with the fusion tuned for this corpus version and these legs
-/// (tuned now and saved if the stored one does not fit, or `retune`).
+/// The classifier over `corpus`, with the fusion tuned for this corpus version, these legs
+/// and this head (tuned now and saved if the stored one does not fit, or `retune`).
 pub fn classifier(
     hs: Arc<Nomenclature>,
     corpus: Arc<Corpus>,
     semantic: Option<Semantic>,
+    head: Option<Arc<head::Head>>,
     state: &StateDir,
     retune: bool,
     progress: Progress<'_>,
 ) -> anyhow::Result<Classifier> {
     let path = fusion_file(state);
     let version = corpus.manifest.version.clone();
-    let with_dense = semantic.is_some();
+    let mut classifier = Classifier::new(corpus, hs, None, semantic)?;
+    if let Some(h) = head
+        && let Err(why) = classifier.set_trained(h)
+    {
+        tracing::warn!("trained leg off: {why}");
+    }
+    let legs = classifier.legs();
+    let head_version = classifier.head().map(|h| h.meta().version.clone());
     let stored: Option<Fusion> = std::fs::read(&path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .filter(|f: &Fusion| {
             f.tuning
                 .as_ref()
-                .is_some_and(|t| t.corpus_version == version)
-        })
-        .filter(|f: &Fusion| f.weights.contains_key(&classify::LegName::Dense) == with_dense);
+                .is_some_and(|t| t.corpus_version == version && t.head_version == head_version)
+                && f.weights.keys().copied().eq(legs.iter().copied())
+        });
     let fresh = retune || stored.is_none();
-    let stored = if retune { None } else { stored };
-    let mut classifier = Classifier::new(corpus, hs, stored, semantic)?;
+    if let Some(f) = stored.filter(|_| !retune) {
+        classifier.set_fusion(f);
+    }
     if fresh {
         progress("tuning", 0, 1);
         classifier.tune();
@@ -191,10 +203,12 @@ pub fn open(paths: &Paths<'_>, progress: Progress<'_>) -> anyhow::Result<Engine>
         Some(models) => semantic(&corpus, models, state, progress)?,
         None => None,
     };
+    let head = load_head(&corpus, state);
     let classifier = Arc::new(classifier(
         hs.clone(),
         corpus,
         semantic,
+        head,
         state,
         false,
         progress,

@@ -38,9 +38,17 @@ pub fn national_tariff(
     })))
 }
 
-/// The Chinese leg over the national tariff's texts (about two seconds to index).
-pub fn chinese_leg(national: &NationalTariff) -> anyhow::Result<classify::ChineseLeg> {
+/// The Chinese leg over the national tariff's texts (about two seconds to index), blended
+/// with the trained head when there is one.
+pub fn chinese_leg(
+    national: &NationalTariff,
+    head: Option<Arc<head::Head>>,
+) -> anyhow::Result<classify::ChineseLeg> {
     let index = search::TariffIndex::build(national.tw.clone())
         .context("indexing the Taiwan tariff's Chinese texts")?;
-    Ok(classify::ChineseLeg::new(Arc::new(index)))
+    let leg = classify::ChineseLeg::new(Arc::new(index));
+    Ok(match head {
+        Some(h) => leg.with_head(h, classify::zh::ZH_HEAD_WEIGHT),
+        None => leg,
+    })
 }

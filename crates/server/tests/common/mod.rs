@@ -39,7 +39,7 @@ fn engine() -> &'static Parts {
             .expect("the national tariff loads");
         let chinese = national
             .as_deref()
-            .map(|n| Arc::new(engine::chinese_leg(n).expect("the Chinese index builds")));
+            .map(|n| Arc::new(engine::chinese_leg(n, None).expect("the Chinese index builds")));
         let guide = Arc::new(
             guide::Guide::new(e.classifier.clone(), guide::Settings::default())
                 .with_chinese(chinese.clone()),
