@@ -222,7 +222,7 @@ enum UserAction {
         email: String,
         #[arg(long)]
         name: String,
-        /// trader, broker, officer, agency or admin.
+        /// trader, broker, officer, agency, admin, data_scientist or reviewer.
         #[arg(long)]
         role: String,
         /// The company's business ID (traders, brokers and agencies).

@@ -100,10 +100,7 @@ pub type LabelledFile = (Vec<LabelledRow>, (String, String));
 
 /// The rows of `<data_dir>/labelled/<set>/labelled.csv` and the file's (path, sha256);
 /// `None` when the set has no such file. A set is a folder name, never a path.
-pub fn read_labelled_rows(
-    data_dir: &Path,
-    set: &str,
-) -> Result<Option<LabelledFile>, CorpusError> {
+pub fn read_labelled_rows(data_dir: &Path, set: &str) -> Result<Option<LabelledFile>, CorpusError> {
     if set.is_empty() || set.starts_with('.') || set.contains(['/', '\\']) {
         return Err(CorpusError::Invalid {
             path: set.to_string(),
