@@ -37,6 +37,14 @@ pub struct DatasetRow {
     pub split: String,
 }
 
+/// What [`WriteTx::add_dataset_version`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    New(VersionMeta),
+    /// The newest version holds the same content; no version was added.
+    Unchanged(VersionMeta),
+}
+
 /// A data set with its newest version and how many it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DatasetSummary {
@@ -77,21 +85,24 @@ impl WriteTx {
         row.map(|r| meta(&r)).transpose()
     }
 
-    /// Stores the next version with its rows and audits it; the first version creates the
-    /// data set. Any other version number is `Stale` (another writer was first).
+    /// Stores `version` with its rows as the next version, and audits it, unless the newest
+    /// version already has its sha256: then nothing is written and that version is returned.
+    /// The version number is decided here, under the audit head, so two writers never race
+    /// (`version.meta.version` is ignored). The first version creates the data set.
     pub async fn add_dataset_version(
         &mut self,
         version: &DatasetVersion,
         rows: &[DatasetRow],
-    ) -> Result<()> {
-        let m = &version.meta;
-        let latest = self
-            .latest_dataset_version(&m.name)
-            .await?
-            .map_or(0, |v| v.version);
-        if m.version != latest + 1 {
-            return Err(StoreError::Stale { current: latest });
+    ) -> Result<Added> {
+        let latest = self.latest_dataset_version(&version.meta.name).await?;
+        if let Some(latest) = latest.as_ref().filter(|l| l.sha256 == version.meta.sha256) {
+            return Ok(Added::Unchanged(latest.clone()));
         }
+        let latest = latest.map_or(0, |v| v.version);
+        let m = &VersionMeta {
+            version: latest + 1,
+            ..version.meta.clone()
+        };
         if latest == 0 {
             sqlx::query("INSERT INTO datasets (name, created_at, created_by) VALUES ($1, $2, $3)")
                 .bind(&m.name)
@@ -158,7 +169,7 @@ impl WriteTx {
             ),
         })
         .await?;
-        Ok(())
+        Ok(Added::New(m.clone()))
     }
 }
 
@@ -300,20 +311,26 @@ mod tests {
                     .is_none()
             );
             // More rows than one INSERT carries.
-            tx.add_dataset_version(&version(1, "aa", 250), &rows(250))
+            let added = tx
+                .add_dataset_version(&version(1, "aa", 250), &rows(250))
                 .await
                 .unwrap();
+            assert!(matches!(added, Added::New(ref m) if m.version == 1));
             tx.commit().await.unwrap();
+            // The same content again adds nothing.
             let mut tx = store.write().await.unwrap();
-            assert!(matches!(
-                tx.add_dataset_version(&version(1, "bb", 1), &rows(1)).await,
-                Err(StoreError::Stale { current: 1 })
-            ));
+            let again = tx
+                .add_dataset_version(&version(7, "aa", 250), &rows(250))
+                .await
+                .unwrap();
+            assert!(matches!(again, Added::Unchanged(ref m) if m.version == 1));
             drop(tx);
             let mut tx = store.write().await.unwrap();
-            tx.add_dataset_version(&version(2, "bb", 3), &rows(3))
+            let added = tx
+                .add_dataset_version(&version(7, "bb", 3), &rows(3))
                 .await
                 .unwrap();
+            assert!(matches!(added, Added::New(ref m) if m.version == 2));
             tx.commit().await.unwrap();
 
             let all = store.datasets().await.unwrap();
