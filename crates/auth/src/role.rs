@@ -16,15 +16,23 @@ pub enum Role {
     Agency,
     /// Manages accounts, keys and mandates.
     Admin,
+    /// An analyst of the data platform: registers data sets, trains and proposes models
+    /// (private deployment).
+    DataScientist,
+    /// Approves what data scientists propose, such as a model's promotion: the second pair
+    /// of eyes (private deployment).
+    Reviewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Trader,
         Role::Broker,
         Role::Officer,
         Role::Agency,
         Role::Admin,
+        Role::DataScientist,
+        Role::Reviewer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,7 +42,14 @@ impl Role {
             Role::Officer => "officer",
             Role::Agency => "agency",
             Role::Admin => "admin",
+            Role::DataScientist => "data_scientist",
+            Role::Reviewer => "reviewer",
         }
+    }
+
+    /// Every role's name, comma-separated, for messages that list them.
+    pub fn names() -> String {
+        Role::ALL.map(Role::as_str).join(", ")
     }
 
     pub fn parse(s: &str) -> Option<Role> {
@@ -62,6 +77,8 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("public"), None);
+        assert_eq!(Role::parse("data_scientist"), Some(Role::DataScientist));
+        assert!(!Role::Reviewer.needs_company() && !Role::DataScientist.is_staff());
         assert!(Role::Trader.needs_company() && !Role::Officer.needs_company());
     }
 }

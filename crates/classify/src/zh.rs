@@ -28,13 +28,8 @@ const PRIOR_POOL: usize = 50;
 /// Lines scored to order each candidate's national lines.
 const LINE_POOL: usize = 100;
 
-/// Whether a description is written (mostly) in Chinese: two or more CJK characters, or more
-/// CJK characters than Latin letters.
-pub fn is_chinese(text: &str) -> bool {
-    let cjk = text.chars().filter(|&c| text::zh::is_cjk(c)).count();
-    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
-    cjk >= 2 || (cjk > 0 && cjk >= latin)
-}
+/// Whether a description is written (mostly) in Chinese; the rule lives in `text::zh`.
+pub use text::zh::is_chinese;
 
 #[derive(Debug, Clone)]
 pub struct ZhCandidate {

@@ -5,6 +5,7 @@
 mod bench;
 mod classify_cmd;
 mod commands;
+mod dataset_cmd;
 mod eval_cmd;
 mod guide_cmd;
 mod load_cmd;
@@ -89,6 +90,11 @@ enum Command {
     Rulings {
         #[command(subcommand)]
         action: RulingsAction,
+    },
+    /// Labelled data sets: register versions, list them, read their data cards.
+    Dataset {
+        #[command(subcommand)]
+        action: DatasetAction,
     },
     /// Taiwan's national tariff: check the file, show lines, compare editions.
     Tariff {
@@ -240,7 +246,7 @@ enum UserAction {
         email: String,
         #[arg(long)]
         name: String,
-        /// trader, broker, officer, agency or admin.
+        /// trader, broker, officer, agency, admin, data_scientist or reviewer.
         #[arg(long)]
         role: String,
         /// The company's business ID (traders, brokers and agencies).
@@ -259,6 +265,33 @@ enum RulingsAction {
     Export {
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DatasetAction {
+    /// Register a CSV (text or description, code; id and source optional) or JSON Lines file
+    /// as the next version of NAME; identical content adds no version.
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
+    /// Register a version from a shared labelled folder (shared:<folder>) or the approved
+    /// advance rulings (rulings).
+    Register {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        source: String,
+    },
+    /// Every data set with its newest version.
+    List,
+    /// A version's data card: NAME (the newest) or NAME@N.
+    Card {
+        spec: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -368,6 +401,20 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| state.0.join("labelled/customs-rulings/labelled.csv"));
             platform_cmd::export_rulings(&url, &out)
         }),
+        Command::Dataset { action } => {
+            platform_cmd::database_url(cli.database_url.as_deref(), &state).and_then(|url| {
+                match action {
+                    DatasetAction::Add { file, name } => {
+                        dataset_cmd::add(&url, &data_dir, &file, &name)
+                    }
+                    DatasetAction::Register { name, source } => {
+                        dataset_cmd::register_source(&url, &data_dir, &name, &source)
+                    }
+                    DatasetAction::List => dataset_cmd::list(&url),
+                    DatasetAction::Card { spec, json } => dataset_cmd::card(&url, &spec, json),
+                }
+            })
+        }
         Command::Tariff { action } => match action {
             TariffAction::Check => tariff_cmd::check(&data_dir),
             TariffAction::Show { code } => tariff_cmd::show(&data_dir, &code),

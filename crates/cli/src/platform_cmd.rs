@@ -74,7 +74,8 @@ pub struct NewUserArgs<'a> {
 pub fn add_user(url: &str, args: NewUserArgs<'_>) -> anyhow::Result<()> {
     let role = auth::Role::parse(args.role).ok_or_else(|| {
         BadInput(format!(
-            "--role is one of trader, broker, officer, agency, admin, not {:?}",
+            "--role is one of {}, not {:?}",
+            auth::Role::names(),
             args.role
         ))
     })?;

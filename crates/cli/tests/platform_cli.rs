@@ -161,3 +161,94 @@ fn users_audit_and_rulings_from_the_console() {
     let bad_url = customs(s, &["--database-url", "mysql://x", "audit", "verify"], "");
     assert_eq!(bad_url.status.code(), Some(2), "{}", text(&bad_url));
 }
+
+#[test]
+fn data_sets_from_the_console() {
+    let state = tempfile::tempdir().unwrap();
+    let s = state.path();
+    let data = settings::data_dir_for_tests(env!("CARGO_MANIFEST_DIR"));
+    let data = data.to_str().unwrap();
+    let dataset = |args: &[&str]| {
+        let mut all = vec!["--data-dir", data, "dataset"];
+        all.extend_from_slice(args);
+        customs(s, &all, "")
+    };
+    let fixture = s.join("parcels.csv");
+    std::fs::write(
+        &fixture,
+        include_str!("../../platform/tests/fixtures/card.csv"),
+    )
+    .unwrap();
+    let fixture = fixture.to_str().unwrap();
+
+    let add = dataset(&["add", fixture, "--name", "parcels"]);
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(
+        text(&add).contains("registered version 1 of parcels: 15 rows"),
+        "{}",
+        text(&add)
+    );
+    assert!(text(&add).contains("leakage between splits: 2 pairs"));
+    let again = dataset(&["add", fixture, "--name", "parcels"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(text(&again).contains("identical to version 1 of parcels"));
+    assert!(text(&again).contains("no new version"));
+
+    let shared = dataset(&[
+        "register",
+        "--name",
+        "cbp",
+        "--source",
+        "shared:us-cbp-cross-ny-sample",
+    ]);
+    assert!(shared.status.success(), "{}", text(&shared));
+    assert!(text(&shared).contains("182 rows"), "{}", text(&shared));
+
+    // Bad input is a message and exit code 2.
+    let bad = s.join("bad.csv");
+    std::fs::write(&bad, "text,code\nhorses,0101\ncows,01x\n").unwrap();
+    let refused = dataset(&["add", bad.to_str().unwrap(), "--name", "bad"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("line 3"), "{}", text(&refused));
+    for args in [
+        &["add", "/no/such/file.csv", "--name", "x"][..],
+        &["add", fixture, "--name", "Not A Name"],
+        &[
+            "register",
+            "--name",
+            "x",
+            "--source",
+            "shared:no-such-folder",
+        ],
+        &["register", "--name", "x", "--source", "ftp://x"],
+        &["register", "--name", "x", "--source", "rulings"],
+    ] {
+        let out = dataset(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+    }
+
+    let list = dataset(&["list"]);
+    assert!(
+        text(&list).contains("parcels") && text(&list).contains("shared:us-cbp-cross-ny-sample")
+    );
+    let card = dataset(&["card", "parcels@1", "--json"]);
+    assert!(card.status.success(), "{}", text(&card));
+    let json: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
+    assert_eq!(json["card"]["rows"], 15);
+    assert_eq!(json["card"]["conflicts"]["texts"], 1);
+    assert_eq!(json["version"]["source"], "upload");
+    let plain = dataset(&["card", "cbp"]);
+    assert!(
+        text(&plain).contains("cbp v1: 182 rows"),
+        "{}",
+        text(&plain)
+    );
+    assert_eq!(dataset(&["card", "nothing"]).status.code(), Some(1));
+
+    let verify = customs(s, &["audit", "verify"], "");
+    assert!(
+        text(&verify).contains("audit log intact: 2 entries"),
+        "{}",
+        text(&verify)
+    );
+}

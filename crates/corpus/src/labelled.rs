@@ -84,6 +84,66 @@ pub const DECISIONS_SET: &str = "customs-rulings";
 pub const EVAL_SETS: &[&str] = &["us-cbp-cross-ny-sample"];
 pub const VAGUE_SET: &str = "uk-ott-vague-terms";
 
+/// One row of a set's `labelled.csv` as the file has it: the national code untouched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct LabelledRow {
+    pub id: String,
+    pub description: String,
+    pub code: String,
+    /// Whose code it is: "UK", "US-HTS"… (empty when the file has no such column).
+    #[serde(default)]
+    pub code_system: String,
+}
+
+/// A set's rows and its file as (path under the data dir, sha256).
+pub type LabelledFile = (Vec<LabelledRow>, (String, String));
+
+/// The rows of `<data_dir>/labelled/<set>/labelled.csv` and the file's (path, sha256);
+/// `None` when the set has no such file. A set is a folder name, never a path.
+pub fn read_labelled_rows(data_dir: &Path, set: &str) -> Result<Option<LabelledFile>, CorpusError> {
+    if set.is_empty() || set.starts_with('.') || set.contains(['/', '\\']) {
+        return Err(CorpusError::Invalid {
+            path: set.to_string(),
+            message: "a labelled set is a folder name under labelled/".into(),
+        });
+    }
+    let path = data_dir.join("labelled").join(set).join("labelled.csv");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(io_err(&path))?;
+    let file = (
+        relative(data_dir, &path),
+        hex::encode(Sha256::digest(&bytes)),
+    );
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let rows = reader
+        .deserialize::<LabelledRow>()
+        .enumerate()
+        .map(|(i, row)| {
+            row.map_err(|e| CorpusError::Invalid {
+                path: path.display().to_string(),
+                message: format!("row {}: {e}", i + 2),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some((rows, file)))
+}
+
+/// The folders under `<data_dir>/labelled` that hold a `labelled.csv`, in name order.
+pub fn labelled_sets(data_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("labelled")) else {
+        return Vec::new();
+    };
+    let mut sets: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("labelled.csv").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    sets.sort();
+    sets
+}
+
 /// Reads `<data_dir>/labelled/<set>/labelled.csv` for `sets`, and the vague terms. Missing
 /// folders are fine (a data dir may not have labelled data); malformed files are errors.
 pub fn load_labelled(
@@ -93,21 +153,11 @@ pub fn load_labelled(
 ) -> Result<LabelledSet, CorpusError> {
     let mut out = LabelledSet::default();
     for set in sets {
-        let path = data_dir.join("labelled").join(set).join("labelled.csv");
-        if !path.is_file() {
+        let Some((rows, file)) = read_labelled_rows(data_dir, set)? else {
             continue;
-        }
-        let bytes = std::fs::read(&path).map_err(io_err(&path))?;
-        out.files.push((
-            relative(data_dir, &path),
-            hex::encode(Sha256::digest(&bytes)),
-        ));
-        let mut reader = csv::Reader::from_reader(bytes.as_slice());
-        for (i, row) in reader.deserialize::<Row>().enumerate() {
-            let row = row.map_err(|e| CorpusError::Invalid {
-                path: path.display().to_string(),
-                message: format!("row {}: {e}", i + 2),
-            })?;
+        };
+        out.files.push(file);
+        for row in rows {
             match to_hs6(&row.code, hs) {
                 Ok(code) if !row.description.trim().is_empty() => out.examples.push(Example {
                     split: split_of(&row.description),
@@ -149,13 +199,6 @@ fn relative(base: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
-}
-
-#[derive(serde::Deserialize)]
-struct Row {
-    id: String,
-    description: String,
-    code: String,
 }
 
 #[derive(serde::Deserialize)]

@@ -16,7 +16,8 @@ mod national;
 pub use artifact::{ARTIFACT_FORMAT, CorpusManifest, read_artifact, write_artifact};
 pub use build::{Corpus, SubheadingDoc};
 pub use labelled::{
-    EVAL_SETS, Example, LabelledSet, Split, TRAINING_SETS, load_labelled, split_of,
+    EVAL_SETS, Example, LabelledRow, LabelledSet, Split, TRAINING_SETS, labelled_sets,
+    load_labelled, read_labelled_rows, split_of,
 };
 pub use national::{NationalLine, load_national_lines};
 

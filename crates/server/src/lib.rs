@@ -112,7 +112,11 @@ pub fn router(state: AppState) -> Router {
     if state.platform.is_some() {
         app = app.merge(platform::routes(state.profile, state.clone()));
     }
-    limits::apply(app.fallback(web::not_found), state.clone()).with_state(state)
+    // Pages read the profile to link the private instance's internal pages.
+    let app = app
+        .fallback(web::not_found)
+        .layer(axum::Extension(state.profile));
+    limits::apply(app, state.clone()).with_state(state)
 }
 
 async fn health() -> &'static str {

@@ -22,6 +22,9 @@ pub const MAX_URI_BYTES: usize = 8192;
 /// `MAX_UPLOAD_BYTES`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Largest labelled data set file accepted (CSV or JSON Lines); larger gets 413, as do more
+/// than `platform::MAX_ROWS` rows.
+pub const MAX_DATASET_BYTES: usize = MAX_UPLOAD_BYTES;
 /// Most results one request may ask for.
 pub const MAX_RESULTS: usize = 100;
 pub const DEFAULT_RESULTS: usize = 10;

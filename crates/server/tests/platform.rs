@@ -9,6 +9,8 @@ mod accounts;
 mod aeo_flow;
 #[path = "platform/applications.rs"]
 mod applications;
+#[path = "platform/datasets.rs"]
+mod datasets;
 #[path = "platform/harness.rs"]
 mod harness;
 #[path = "platform/matrix.rs"]

@@ -14,6 +14,7 @@ pub mod applications;
 pub mod attachments;
 mod audit;
 mod clock;
+pub mod datasets;
 mod events;
 mod migrate;
 pub mod notices;

@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "open data",
         include_str!("../migrations/0005_open_data.sql"),
     ),
+    (
+        6,
+        "data sets",
+        include_str!("../migrations/0006_datasets.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -32,6 +32,13 @@ const TRADERS: &[Role] = &[Role::Trader];
 const AEO_CASEWORK: &[Role] = &[Role::Trader, Role::Officer];
 const AGENCIES: &[Role] = &[Role::Agency];
 const VEHICLE_READERS: &[Role] = &[Role::Officer, Role::Agency];
+const DATA_READERS: &[Role] = &[
+    Role::DataScientist,
+    Role::Reviewer,
+    Role::Officer,
+    Role::Admin,
+];
+const DATA_WRITERS: &[Role] = &[Role::DataScientist, Role::Admin];
 
 const fn ep(
     method: &'static str,
@@ -112,6 +119,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/v1/opendata/{dataset}/{version}/manifest.json", Access::Public, Both, "A release's signed manifest: files with sizes and sha256, rows, schema"),
     ep("GET", "/api/v1/opendata/{dataset}/{version}/{file}", Access::Public, Both, "Download a release file (CSV, JSON, JSON Lines or Parquet); immutable, ETag = sha256"),
     ep("POST", "/api/v1/opendata/{dataset}/releases", Access::Roles(STAFF, None), Private, "Publish a dataset now: a new version when its data changed since the latest release"),
+    // Data analysis platform: labelled data sets.
+    ep("GET", "/api/v1/datasets", Access::Roles(DATA_READERS, None), Private, "Labelled data sets with their newest versions, and the sources one may register"),
+    ep("POST", "/api/v1/datasets", Access::Roles(DATA_WRITERS, None), Private, "Register a version: CSV or JSON Lines as the body (`?name=`) or a multipart form (`name`, `file`), at most 10 MiB and 100,000 rows; or JSON {\"name\", \"source\": \"shared:<folder>\" | \"rulings\"}. Identical content adds no version (200); bad rows are a 422 naming each line"),
+    ep("GET", "/api/v1/datasets/{name}", Access::Roles(DATA_READERS, None), Private, "A data set's versions, oldest first"),
+    ep("GET", "/api/v1/datasets/{name}/versions/{version}", Access::Roles(DATA_READERS, None), Private, "A version's data card: rows, languages, labels by section and chapter, invalid codes, conflicts, duplicates, leakage, a sample"),
+    ep("GET", "/api/v1/datasets/{name}/versions/{version}/rows", Access::Roles(DATA_READERS, None), Private, "A version's rows as JSON Lines, all or one split (`?split=train|dev|test`)"),
+    ep("GET", "/api/v1/datasets/{name}/versions/{version}/leakage", Access::Roles(DATA_READERS, None), Private, "Near-duplicate pairs that fall into different splits, with the threshold"),
     // Pages.
     ep("GET", "/login", Access::Public, Both, "Sign-in page"),
     ep("POST", "/login", Access::Public, Both, "Sign in from the page"),
@@ -131,6 +145,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/vehicles/{vin}", Access::Roles(OFFICERS, None), Private, "A vehicle's page: facts, status, timeline"),
     ep("POST", "/vehicles/{vin}/status", Access::Roles(OFFICERS, None), Private, "Change a clearance's status from the page"),
     ep("POST", "/vehicles/{vin}/amend", Access::Roles(OFFICERS, None), Private, "Amend a clearance's facts from the page (version-checked)"),
+    ep("GET", "/datasets", Access::Roles(DATA_READERS, None), Private, "Data sets page: the list, an upload form and a register-from-source form"),
+    ep("POST", "/datasets", Access::Roles(DATA_WRITERS, None), Private, "Upload a data set version from the page"),
+    ep("POST", "/datasets/register", Access::Roles(DATA_WRITERS, None), Private, "Register a version from a shared folder or the approved rulings"),
+    ep("GET", "/datasets/{name}", Access::Roles(DATA_READERS, None), Private, "A data set's versions"),
+    ep("GET", "/datasets/{name}/{version}", Access::Roles(DATA_READERS, None), Private, "A version's data card with charts"),
     ep("GET", "/aeo/verify", Access::Public, Both, "Public certificate verification page"),
     ep("GET", "/open-data", Access::Public, Both, "Open data catalogue page"),
     ep("GET", "/open-data/{dataset}", Access::Public, Both, "A dataset's page: statistics, charts, query builder, downloads and versions"),

@@ -45,7 +45,7 @@ pub(crate) async fn create_user(
     let role = Role::parse(&req.role).ok_or_else(|| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "role: must be one of trader, broker, officer, agency, admin.",
+            format!("role: must be one of {}.", Role::names()),
         )
     })?;
     check_account(&req.email, &req.display_name)?;
@@ -159,7 +159,7 @@ pub(crate) async fn create_api_key(
             .ok_or_else(|| {
                 Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "role: must be one of trader, broker, officer, agency (never admin).",
+                    format!("role: must be one of {} (never admin).", Role::names()),
                 )
             })?,
     };

@@ -29,7 +29,7 @@ pub fn party_of(actor: &Actor) -> Option<Party> {
     match actor.role()? {
         Role::Trader | Role::Broker => Some(Party::Applicant),
         Role::Officer => Some(Party::Officer),
-        Role::Agency | Role::Admin => None,
+        Role::Agency | Role::Admin | Role::DataScientist | Role::Reviewer => None,
     }
 }
 

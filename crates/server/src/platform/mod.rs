@@ -1,5 +1,5 @@
 //! The service platform over HTTP: accounts and sessions, the e-Application, AEO, vehicle
-//! exchange and open data services. Routes are built from the [`access::ENDPOINTS`] table; [`guard`] resolves the
+//! exchange and open data services, and the analysts' data sets. Routes are built from the [`access::ENDPOINTS`] table; [`guard`] resolves the
 //! caller, enforces the declared rule, CSRF on cookie sessions and per-client rate limits.
 
 pub mod access;
@@ -12,6 +12,9 @@ mod applications_api;
 mod attachments_api;
 mod caller;
 mod casework;
+mod datasets;
+mod datasets_api;
+mod datasets_pages;
 mod errors;
 pub(crate) mod openapi;
 mod opendata_api;
@@ -149,6 +152,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         .or_else(|| pages::handler(method, path))
         .or_else(|| vehicles_api::handler(method, path))
         .or_else(|| opendata_api::handler(method, path))
+        .or_else(|| datasets_api::handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
 }
 

@@ -65,6 +65,8 @@ pub fn extend(doc: &mut OpenApi, profile: Profile) {
                 "aeo"
             } else if e.path.starts_with("/api/v1/opendata") {
                 "open-data"
+            } else if e.path.starts_with("/api/v1/datasets") {
+                "data-sets"
             } else if e.path.contains("application")
                 || e.path.contains("review")
                 || e.path.contains("rulings")

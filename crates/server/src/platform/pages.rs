@@ -67,6 +67,7 @@ fn plain_ctx(uri: &Uri) -> PageCtx {
         lang: crate::web::Lang::En,
         chosen: false,
         uri: uri.clone(),
+        private: false,
     }
 }
 

@@ -85,7 +85,7 @@ fn import_form(caller: &Caller) -> Markup {
     }
 }
 
-fn line_report(errors: &[FieldProblem]) -> Markup {
+pub(crate) fn line_report(errors: &[FieldProblem]) -> Markup {
     html! {
         table.report {
             thead { tr { th { "Line" } th { "Field" } th { "Problem" } } }

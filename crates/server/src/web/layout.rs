@@ -14,6 +14,8 @@ pub struct PageCtx {
     /// Set when `?lang=` chose the language, so the choice is remembered in a cookie.
     pub chosen: bool,
     pub uri: Uri,
+    /// A private (officers' and analysts') instance: its pages link the internal ones.
+    pub private: bool,
 }
 
 impl PageCtx {
@@ -53,6 +55,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             lang,
             chosen: asked.as_deref().and_then(Lang::parse).is_some(),
             uri: parts.uri.clone(),
+            private: parts
+                .extensions
+                .get::<settings::Profile>()
+                .is_some_and(|p| p.mounts_internal_routes()),
         })
     }
 }
@@ -78,6 +84,7 @@ pub fn page(ctx: &PageCtx, status: StatusCode, title: &str, body: Markup) -> Res
                         a.nav href="/guide" { (t.guide_nav) }
                         a.nav href="/tariff" { (t.tariff_nav) }
                         a.nav href="/duty" { (t.duty_nav) }
+                        @if ctx.private { a.nav href="/datasets" { (t.datasets_nav) } }
                         nav.lang aria-label=(t.language) {
                             @for (lang, label) in [(Lang::En, "English"), (Lang::ZhTw, "繁體中文")] {
                                 @if lang == ctx.lang {

@@ -29,10 +29,12 @@ pub enum As {
     Officer,
     Agency,
     Admin,
+    DataScientist,
+    Reviewer,
 }
 
 impl As {
-    pub const ALL: [As; 7] = [
+    pub const ALL: [As; 9] = [
         As::Anonymous,
         As::Trader,
         As::OtherTrader,
@@ -40,6 +42,8 @@ impl As {
         As::Officer,
         As::Agency,
         As::Admin,
+        As::DataScientist,
+        As::Reviewer,
     ];
 
     pub fn role(self) -> Option<Role> {
@@ -50,6 +54,8 @@ impl As {
             As::Officer => Some(Role::Officer),
             As::Agency => Some(Role::Agency),
             As::Admin => Some(Role::Admin),
+            As::DataScientist => Some(Role::DataScientist),
+            As::Reviewer => Some(Role::Reviewer),
         }
     }
 }
@@ -106,6 +112,8 @@ async fn seed(store: &Store) -> (Vec<(As, String)>, String) {
         (As::Broker, "bo@harbour.example", Some(BROKER_CO)),
         (As::Officer, "olivia@customs.example", None),
         (As::Admin, "root@customs.example", None),
+        (As::DataScientist, "dana@customs.example", None),
+        (As::Reviewer, "rey@customs.example", None),
     ] {
         let user = tx
             .create_user(

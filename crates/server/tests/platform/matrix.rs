@@ -15,6 +15,7 @@ fn concrete(path: &str) -> String {
         .replace("{number}", "TWAEOC0000010")
         .replace("{vin}", "1HGCM82633A004352")
         .replace("{dataset}", "vehicle-imports")
+        .replace("{name}", "no-such-set")
         .replace("{version}", "v1")
         .replace("{file}", "vehicle-imports-v1.csv")
 }

@@ -299,3 +299,92 @@ async fn officers_take_and_release_cases_from_the_case_page() {
         .await;
     assert!(case["assigned_to"].is_null());
 }
+
+#[tokio::test]
+async fn analysts_upload_a_data_set_and_read_its_card_from_the_pages() {
+    let p = start(Options::default()).await;
+    let (status, list) = page_text(&p, As::DataScientist, "/datasets").await;
+    assert_eq!(status, 200);
+    assert!(
+        list.contains("href=\"/datasets\""),
+        "the private nav links data sets"
+    );
+    assert!(list.contains("Register from source") && list.contains("shared:uk-ott-fpo-parcels"));
+    let (_, as_reviewer) = page_text(&p, As::Reviewer, "/datasets").await;
+    assert!(
+        !as_reviewer.contains("enctype"),
+        "reviewers read, they do not register"
+    );
+
+    let token = csrf(&p, As::DataScientist).await;
+    let multipart = |name: &str, file: &str| {
+        let boundary = "DsB0undary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        );
+        p.server
+            .client
+            .post(p.server.url(&format!("/datasets?csrf={token}")))
+            .header(COOKIE, cookie(&p, As::DataScientist))
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    };
+    let fixture = include_str!("../../../platform/tests/fixtures/card.csv");
+    let res = multipart("fixture", fixture).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()[LOCATION].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/datasets/fixture/1?msg="),
+        "{location}"
+    );
+
+    let (status, card) = page_text(&p, As::Reviewer, &location).await;
+    assert_eq!(status, 200);
+    for part in [
+        "Rows per section",
+        "Rows per chapter",
+        "Rows per language",
+        "<svg",
+        "85171399999",
+        "Leakage between splits",
+        "cotton t-shirts for women",
+    ] {
+        assert!(card.contains(part), "the card shows {part}");
+    }
+
+    // Bad rows: the page says which lines, and nothing is stored.
+    let res = multipart("broken", "text,code\nok,0101\n,0101\n")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("text is empty") && page.contains("<td>3</td>"),
+        "{page}"
+    );
+
+    let res = form(
+        &p,
+        As::DataScientist,
+        "/datasets/register",
+        &[
+            ("csrf".into(), token.clone()),
+            ("name".into(), "cbp".into()),
+            ("source".into(), "shared:us-cbp-cross-ny-sample".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/datasets/cbp/1")
+    );
+    let (_, versions) = page_text(&p, As::Officer, "/datasets/cbp").await;
+    assert!(versions.contains("shared:us-cbp-cross-ny-sample") && versions.contains(">v1<"));
+}

@@ -20,7 +20,7 @@ mod script;
 mod synonyms;
 
 pub use noise::noise_phrases;
-pub use script::is_cjk;
+pub use script::{is_chinese, is_cjk};
 pub use synonyms::ZhSynonyms;
 
 use crate::Token;

@@ -15,6 +15,14 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Whether a text is written (mostly) in Chinese: two or more CJK characters, or more CJK
+/// characters than Latin letters. The classifier routes on it; data cards count languages by it.
+pub fn is_chinese(text: &str) -> bool {
+    let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    cjk >= 2 || (cjk > 0 && cjk >= latin)
+}
+
 /// Unit words after a number, longest first, and the symbol the English chain folds them to,
 /// so "1公斤" and "1 kg", "50立方公分" and "50cc" meet.
 const UNITS: &[(&str, &str)] = &[
