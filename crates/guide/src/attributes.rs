@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use nomenclature::{HsCode, Nomenclature};
 
 use crate::lexicon::{DIMENSIONS, Dimension};
+use crate::uses::use_objects;
 use crate::words::{matches_at, negated, words};
 
 /// What one subheading allows for one dimension; values are bits by their index in the
@@ -65,12 +66,19 @@ pub fn mentions(dimension: &Dimension, text: &str) -> u64 {
 }
 
 fn mentions_in(dimension: &Dimension, tokens: &[String]) -> u64 {
+    let uses = dimension
+        .values
+        .iter()
+        .any(|v| !v.objects.is_empty())
+        .then(|| use_objects(tokens));
     let mut set = 0u64;
     let mut at = 0;
     while at < tokens.len() {
         let mut best: Option<(usize, usize, bool)> = None;
+        let in_use_phrase = uses.as_ref().is_some_and(|u| u[at]);
         for (index, value) in dimension.values.iter().enumerate() {
-            for pattern in value.patterns {
+            let objects = if in_use_phrase { value.objects } else { &[] };
+            for pattern in value.patterns.iter().chain(objects) {
                 // Most words start no pattern: check the first word before splitting.
                 if pattern.split(' ').next() != Some(tokens[at].as_str()) {
                     continue;
@@ -159,17 +167,21 @@ fn allowed_for(
     named: &dyn Fn(&HsCode) -> u64,
 ) -> Allowed {
     let mut allowed = Allowed::Any;
+    let mut inherited = 0;
     for ancestor in ancestors {
         let set = named(ancestor);
         if set != 0 {
             allowed = Allowed::Only(set).and(allowed);
+            inherited |= set;
         }
     }
     let own = named(leaf);
     if own != 0 {
         return Allowed::Only(own).and(allowed);
     }
-    let others = group.iter().fold(0, |acc, s| acc | named(s));
+    // A sibling that repeats what the heading says ("Vehicles; for transport of persons
+    // n.e.c." under "… designed for the transport of persons") sets nothing apart.
+    let others = group.iter().fold(0, |acc, s| acc | named(s)) & !inherited;
     if others != 0 {
         Allowed::NoneOf(others).and(allowed)
     } else {

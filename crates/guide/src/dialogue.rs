@@ -523,6 +523,7 @@ impl Guide {
                 .filter(|&&l| reachable(l))
                 .filter_map(|&l| tree.tree_question(l, p)),
         );
+        candidates.extend(tree.frontier_question(p));
         candidates.extend(
             (0..DIMENSIONS.len())
                 .filter(|&d| !closed_topics.contains(&DIMENSIONS[d].key))

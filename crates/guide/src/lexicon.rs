@@ -16,6 +16,10 @@ pub struct Value {
     /// Word sequences, as [`crate::words::words`] splits them. Patterns that start with "not"
     /// or "non" name a negative value and are not themselves negated.
     pub patterns: &'static [&'static str],
+    /// Word sequences that name the value only as the object of a use phrase ("for motor
+    /// vehicles", "of a kind used in aircraft"; see [`crate::uses`]): elsewhere the same words
+    /// say what the goods are, not what they serve.
+    pub objects: &'static [&'static str],
 }
 
 const fn v(id: &'static str, label: &'static str, patterns: &'static [&'static str]) -> Value {
@@ -23,6 +27,22 @@ const fn v(id: &'static str, label: &'static str, patterns: &'static [&'static s
         id,
         label,
         patterns,
+        objects: &[],
+    }
+}
+
+/// A use: words that name it anywhere, and words that name it after "for", "used in"….
+const fn u(
+    id: &'static str,
+    label: &'static str,
+    patterns: &'static [&'static str],
+    objects: &'static [&'static str],
+) -> Value {
+    Value {
+        id,
+        label,
+        patterns,
+        objects,
     }
 }
 
@@ -135,6 +155,176 @@ pub const DIMENSIONS: &[Dimension] = &[
                 "woven",
                 "Not knitted or crocheted (woven)",
                 &["not knitted", "woven"],
+            ),
+        ],
+    },
+    Dimension {
+        key: "use",
+        question: "What is it used for?",
+        other: "Something else / no particular use",
+        values: &[
+            u(
+                "vehicles",
+                "In motor vehicles, tractors or cycles",
+                &[],
+                &[
+                    "motor vehicles",
+                    "vehicles",
+                    "motor cars",
+                    "cars",
+                    "car",
+                    "trucks",
+                    "lorries",
+                    "tractors",
+                    "cycles",
+                    "bicycles",
+                    "motorcycles",
+                ],
+            ),
+            u(
+                "craft",
+                "In aircraft, ships or boats",
+                &[],
+                &[
+                    "aircraft",
+                    "civil aircraft",
+                    "ships",
+                    "boats",
+                    "vessels",
+                    "marine propulsion",
+                ],
+            ),
+            u(
+                "home",
+                "In the home (household, domestic)",
+                &["domestic", "household"],
+                &["home", "kitchen"],
+            ),
+            u(
+                "medical",
+                "Medical, surgical, dental or veterinary",
+                &["medical", "surgical", "dental", "veterinary"],
+                &["therapeutic", "prophylactic"],
+            ),
+            u(
+                "farming",
+                "Farming, gardening or forestry",
+                &[
+                    "agricultural",
+                    "horticultural",
+                    "forestry",
+                    "poultry keeping",
+                    "dairy machinery",
+                ],
+                &["agriculture", "sowing", "animal feeding", "poultry"],
+            ),
+            u(
+                "food",
+                "Making food or drink",
+                &[],
+                &[
+                    "food",
+                    "drink",
+                    "beverages",
+                    "bakery",
+                    "confectionery",
+                    "milling industry",
+                    "wine",
+                    "tobacco",
+                ],
+            ),
+            u(
+                "textiles",
+                "Making textiles, clothing or leather goods",
+                &[
+                    "textile machinery",
+                    "weaving machines",
+                    "knitting machines",
+                    "sewing machines",
+                ],
+                &[
+                    "textile", "textiles", "spinning", "weaving", "knitting", "sewing", "yarn",
+                    "yarns", "hides", "leather", "footwear",
+                ],
+            ),
+            u(
+                "metal",
+                "Working metal (machining, casting, welding)",
+                &["metal rolling", "metal working"],
+                &[
+                    "working metal",
+                    "metal",
+                    "metallurgy",
+                    "foundries",
+                    "foundry",
+                    "soldering",
+                    "brazing",
+                    "welding",
+                ],
+            ),
+            u(
+                "materials",
+                "Working wood, stone, glass, rubber or plastics",
+                &[],
+                &[
+                    "working wood",
+                    "working stone",
+                    "working rubber",
+                    "cold working glass",
+                ],
+            ),
+            u(
+                "paper",
+                "Making paper, printing or book-binding",
+                &["printing machinery", "book binding"],
+                &["printing", "paper", "paperboard", "pulp", "book binding"],
+            ),
+            u(
+                "office",
+                "Office work or data processing",
+                &["office"],
+                &["offices", "data processing", "calculating"],
+            ),
+            u(
+                "lifting",
+                "Lifting, handling, loading or unloading",
+                &["lifting", "handling"],
+                &[],
+            ),
+            u(
+                "laboratory",
+                "Laboratory or scientific work",
+                &[],
+                &["laboratory", "scientific"],
+            ),
+            u(
+                "sport",
+                "Sport or games",
+                &["sports", "sport", "athletics", "gymnastics"],
+                &["swimming", "games"],
+            ),
+            u(
+                "goods",
+                "Packing or carrying goods",
+                &[],
+                &[
+                    "packing",
+                    "conveyance",
+                    "carriage of goods",
+                    "transport of goods",
+                ],
+            ),
+            u(
+                "people",
+                "Carrying people",
+                &[],
+                &["transport of persons", "persons", "passengers"],
+            ),
+            u(
+                "measuring",
+                "Measuring, checking or testing",
+                &[],
+                &["measuring", "checking", "testing"],
             ),
         ],
     },

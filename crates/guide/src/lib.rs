@@ -3,8 +3,9 @@
 //! posterior.
 //!
 //! Questions come from the nomenclature tree (choose between the branches where the mass
-//! splits), from attributes that its texts distinguish ([`lexicon`]: material, state, who for,
-//! fabric, power, retail packing) and from numeric thresholds in its texts ([`numeric`]).
+//! splits, at one level or at mixed levels), from attributes that its texts distinguish
+//! ([`lexicon`]: material, state, who for, fabric, use, power, retail packing) and from numeric
+//! thresholds in its texts ([`numeric`]).
 //! An answer is a [`Rule`] over subheadings; a [`Dialogue`] is the description and the answers,
 //! a plain value that replays to the same [`Step`] every time.
 //!
@@ -13,12 +14,14 @@
 
 pub mod attributes;
 mod dialogue;
+mod frontier;
 mod gain;
 pub mod lexicon;
 pub mod numeric;
 mod questions;
 mod rule;
 pub mod simulate;
+mod uses;
 mod words;
 
 pub use dialogue::{

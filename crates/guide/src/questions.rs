@@ -10,7 +10,8 @@ use crate::lexicon::DIMENSIONS;
 use crate::numeric::{Interval, describe};
 use crate::rule::{Rule, Tables};
 
-/// Most answer choices a question shows, "none of these" included, "not sure" not.
+/// Most options a question shows besides "none of these" (or the attribute's "another …")
+/// and "not sure".
 pub const MAX_CHOICES: usize = 8;
 /// A branch or value with less mass than this is not worth a choice of its own.
 const MIN_CHOICE_MASS: f64 = 0.01;
@@ -59,7 +60,7 @@ fn not_sure() -> Choice {
     }
 }
 
-fn finish(topic: &str, text: String, mut choices: Vec<Choice>) -> Question {
+pub(crate) fn finish(topic: &str, text: String, mut choices: Vec<Choice>) -> Question {
     let key = format!(
         "{topic}:{}",
         choices
@@ -78,7 +79,7 @@ fn finish(topic: &str, text: String, mut choices: Vec<Choice>) -> Question {
 }
 
 /// Shortens a nomenclature text for a button, keeping the whole in `detail`.
-fn shorten(text: &str) -> (String, Option<String>) {
+pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
     if text.chars().count() <= LABEL_CHARS {
         return (text.to_string(), None);
     }
@@ -161,7 +162,7 @@ impl<'a> Tree<'a> {
     }
 
     /// A leaf's branch at a level, as a number: no allocation in the per-leaf loops.
-    fn group_id(&self, level: TreeLevel, leaf: usize) -> u32 {
+    pub(crate) fn group_id(&self, level: TreeLevel, leaf: usize) -> u32 {
         let numbers = &self.tables.numbers[leaf];
         match level {
             TreeLevel::Section => u32::from(self.tables.sections[leaf]),
@@ -171,7 +172,7 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn group_name(level: TreeLevel, id: u32) -> String {
+    pub(crate) fn group_name(level: TreeLevel, id: u32) -> String {
         match level {
             TreeLevel::Section => format!("S{id}"),
             TreeLevel::Chapter => format!("{id:02}"),
@@ -204,7 +205,7 @@ impl<'a> Tree<'a> {
     }
 
     /// The code prefixes a group stands for: a section's chapters, or the code itself.
-    fn prefixes(&self, key: &str) -> Vec<String> {
+    pub(crate) fn prefixes(&self, key: &str) -> Vec<String> {
         match self.section(key) {
             Some(s) => s.chapters.iter().map(|c| c.as_str().to_string()).collect(),
             None if key.starts_with('S') => Vec::new(),
@@ -212,7 +213,7 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn text_of(&self, key: &str) -> String {
+    pub(crate) fn text_of(&self, key: &str) -> String {
         if let Some(s) = self.section(key) {
             let mut title = s.title.clone();
             if let Some(first) = title.get_mut(..1) {
@@ -268,7 +269,7 @@ impl<'a> Tree<'a> {
         let shown: Vec<(String, f64)> = groups
             .into_iter()
             .filter(|g| g.1 > 0.0 && g.1 >= min_mass)
-            .take(MAX_CHOICES - 1)
+            .take(MAX_CHOICES)
             .collect();
         if shown.len() < 2 {
             return None;
@@ -337,7 +338,7 @@ impl<'a> Tree<'a> {
             .filter(|v| v.1 >= MIN_CHOICE_MASS)
             .collect();
         values.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        values.truncate(MAX_CHOICES - 1);
+        values.truncate(MAX_CHOICES);
         if values.len() + usize::from(other >= MIN_CHOICE_MASS) < 2 {
             return None;
         }

@@ -113,8 +113,8 @@ pub fn baseline_questions(hs: &Nomenclature, gold: &HsCode) -> usize {
     walk(hs, gold).iter().filter(|(n, _)| *n > 1).count()
 }
 
-/// The same walk under the guide's own screen limit: at most eight choices a question, so a
-/// level with more branches shows seven at a time (code order) and "more".
+/// The same walk under the guide's own screen limit: at most eight branches a question, so a
+/// level with more shows eight at a time (code order) and "more".
 pub fn paged_baseline_questions(hs: &Nomenclature, gold: &HsCode) -> usize {
     walk(hs, gold)
         .iter()
@@ -123,7 +123,7 @@ pub fn paged_baseline_questions(hs: &Nomenclature, gold: &HsCode) -> usize {
             if n <= MAX_CHOICES {
                 1
             } else {
-                at / (MAX_CHOICES - 1) + 1
+                at / MAX_CHOICES + 1
             }
         })
         .sum()
@@ -141,7 +141,8 @@ pub struct Summary {
     pub baseline_mean: f64,
     pub baseline_distribution: Vec<usize>,
     pub paged_baseline_mean: f64,
-    /// (percentile, guided, baseline, paged baseline) at 10, 25, 50, 75, 90.
+    /// (percentile, guided, baseline, paged baseline) at 10, 25, 50, 75, 90, 95 and 100 (the
+    /// longest).
     pub percentiles: Vec<(u8, usize, usize, usize)>,
     /// How the dialogues ended, with counts.
     pub reasons: Vec<(&'static str, usize)>,
@@ -192,7 +193,7 @@ pub fn summarise(runs: &[CaseRun]) -> Summary {
         baseline_mean: baseline.iter().sum::<usize>() as f64 / n as f64,
         baseline_distribution: distribution(&baseline),
         paged_baseline_mean: paged.iter().sum::<usize>() as f64 / n as f64,
-        percentiles: [10, 25, 50, 75, 90]
+        percentiles: [10, 25, 50, 75, 90, 95, 100]
             .into_iter()
             .map(|p| {
                 (

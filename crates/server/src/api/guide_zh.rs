@@ -23,6 +23,8 @@ const QUESTIONS: &[(&str, &str)] = &[
         "Which of these matches the goods exactly?",
         "下列何者與貨品完全相符？",
     ),
+    ("Which of these are the goods?", "貨品是下列何者？"),
+    ("What is it used for?", "貨品的用途為何？"),
     (
         "What are the goods made of (the main material)?",
         "貨品的主要材質為何？",
@@ -90,6 +92,45 @@ const LABELS: &[(&str, &str)] = &[
     ("Yes, electric", "是，用電"),
     ("No, not electric", "否，不用電"),
     ("Yes, for retail sale", "是，零售包裝"),
+    ("Something else / no particular use", "其他用途／無特定用途"),
+    (
+        "In motor vehicles, tractors or cycles",
+        "用於汽車、曳引車或自行車",
+    ),
+    ("In aircraft, ships or boats", "用於航空器或船舶"),
+    ("In the home (household, domestic)", "家用"),
+    (
+        "Medical, surgical, dental or veterinary",
+        "醫療、外科、牙科或獸醫用",
+    ),
+    ("Farming, gardening or forestry", "農業、園藝或林業用"),
+    ("Making food or drink", "食品或飲料製造用"),
+    (
+        "Making textiles, clothing or leather goods",
+        "紡織品、衣著或皮革製品製造用",
+    ),
+    (
+        "Working metal (machining, casting, welding)",
+        "金屬加工用（切削、鑄造、焊接）",
+    ),
+    (
+        "Working wood, stone, glass, rubber or plastics",
+        "木材、石材、玻璃、橡膠或塑膠加工用",
+    ),
+    (
+        "Making paper, printing or book-binding",
+        "造紙、印刷或裝訂用",
+    ),
+    ("Office work or data processing", "辦公或資料處理用"),
+    (
+        "Lifting, handling, loading or unloading",
+        "升降、搬運或裝卸用",
+    ),
+    ("Laboratory or scientific work", "實驗室或科學用"),
+    ("Sport or games", "運動或遊戲用"),
+    ("Packing or carrying goods", "包裝或載運貨物用"),
+    ("Carrying people", "載運人員用"),
+    ("Measuring, checking or testing", "量測、檢查或試驗用"),
     ("No, in bulk / not for retail sale", "否，散裝／非零售"),
 ];
 
@@ -145,7 +186,8 @@ pub fn localise(state: &AppState, r: &mut GuideResponse) {
         for c in &mut q.choices {
             let translated = if let Some(zh) = lookup(LABELS, &c.label) {
                 Some(zh.to_string())
-            } else if q.topic == "tree:section" {
+            } else if q.topic == "tree:section" || (q.topic == "tree:any" && c.id.starts_with('S'))
+            {
                 section_name(state, &c.keeps)
             } else if q.topic.starts_with("tree:") && c.keeps.len() == 1 {
                 zh_name(state, &c.keeps[0])
@@ -168,5 +210,22 @@ pub fn localise(state: &AppState, r: &mut GuideResponse) {
         && let Some(zh) = zh_name(state, &o.code)
     {
         o.description = format!("{zh}（{}）", o.description);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A missing entry would show English to a Chinese reader without anyone noticing.
+    #[test]
+    fn every_attribute_question_and_value_reads_in_chinese() {
+        for d in guide::lexicon::DIMENSIONS {
+            assert!(lookup(QUESTIONS, d.question).is_some(), "{}", d.question);
+            assert!(lookup(LABELS, d.other).is_some(), "{}", d.other);
+            for v in d.values {
+                assert!(lookup(LABELS, v.label).is_some(), "{}", v.label);
+            }
+        }
     }
 }

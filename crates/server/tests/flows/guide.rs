@@ -42,7 +42,7 @@ async fn a_dialogue_over_the_api_reaches_the_code_and_explains_it() {
     let first = step["question"].clone();
     assert!(first.is_object(), "a question first: {step}");
     let n = first["choices"].as_array().unwrap().len();
-    assert!((3..=9).contains(&n), "{first}");
+    assert!((3..=10).contains(&n), "{first}");
     assert!(
         step["known"]
             .as_array()
@@ -205,4 +205,68 @@ async fn the_guide_is_in_the_openapi_document() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
+}
+
+/// Machinery of many industries, nothing else known: the dialogue asks what the goods are used
+/// for, in English and in Chinese, and the answer narrows the candidates to that industry.
+#[tokio::test]
+async fn a_dialogue_asks_what_the_goods_are_used_for() {
+    let s = start(Profile::Public).await;
+    let headings = [
+        "8432", "8434", "8435", "8436", "8437", "8438", "8439", "8440", "8441", "8442", "8444",
+        "8445", "8446", "8447", "8449", "8450", "8451", "8452", "8453", "8454", "8455", "8457",
+        "8458", "8460", "8461", "8463", "8464", "8465", "8468", "8470", "8472", "8477",
+    ];
+    let mut dialogue = guide::Dialogue::new("");
+    dialogue.answers.push(guide::Answer::Choice {
+        key: "tree:heading:machinery".into(),
+        topic: "tree:heading".into(),
+        question: "Which of these describes the goods best?".into(),
+        choice: "machinery".into(),
+        label: "Machinery for an industry".into(),
+        rule: guide::Rule::Keep(headings.iter().map(|h| h.to_string()).collect()),
+    });
+    let session = encode(&TokenKey::new(GUIDE_KEY), &dialogue, u64::MAX);
+    let (status, step) = s.json(&format!("/api/v1/guide/{session}")).await;
+    assert_eq!(status, 200, "{step}");
+    let q = &step["question"];
+    assert_eq!(q["topic"], "use", "{step}");
+    assert_eq!(q["text"], "What is it used for?");
+    let food = q["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "food")
+        .unwrap_or_else(|| panic!("a food-industry choice: {q}"));
+    assert_eq!(food["label"], "Making food or drink");
+
+    let zh: Value = s
+        .client
+        .get(s.url(&format!("/api/v1/guide/{session}")))
+        .header("accept-language", "zh-TW")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(zh["question"]["text"], "貨品的用途為何？", "{zh}");
+    assert!(
+        zh["question"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["label"] == "食品或飲料製造用"),
+        "{zh}"
+    );
+
+    let (status, _, next) = answer(&s, &session, json!({"choice": "food"})).await;
+    assert_eq!(status, 200, "{next}");
+    let candidates = next["candidates"].as_array().unwrap();
+    assert!(
+        candidates
+            .iter()
+            .all(|c| ["8435", "8437", "8438"].contains(&&c["code"].as_str().unwrap()[..4])),
+        "{next}"
+    );
 }
