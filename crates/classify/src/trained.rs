@@ -164,12 +164,4 @@ impl Trained {
             .map(|(leaf, p)| (leaf, p.max(1e-30).ln() - floor))
             .collect()
     }
-
-    /// Probability of every subheading (in corpus order), for the Chinese path's blend.
-    pub fn probabilities(&self, text: &str) -> Vec<f32> {
-        self.head
-            .log_probs(text, None)
-            .map(|l| l.into_iter().map(f32::exp).collect())
-            .unwrap_or_default()
-    }
 }
