@@ -73,15 +73,18 @@ pub struct Semantic {
     pub dense: Dense,
 }
 
+/// Cheap to clone: the legs' indexes are shared, so a classifier with another trained head
+/// and fusion ([`Classifier::with_model`]) costs no copy of them.
+#[derive(Clone)]
 pub struct Classifier {
-    semantic: Option<Semantic>,
+    semantic: Option<Arc<Semantic>>,
     trained: Option<Trained>,
     corpus: Arc<Corpus>,
     hs: Arc<Nomenclature>,
-    synonyms: text::Synonyms,
-    lexical: Lexical,
-    examples: Examples,
-    vague: VagueDetector,
+    synonyms: Arc<text::Synonyms>,
+    lexical: Arc<Lexical>,
+    examples: Arc<Examples>,
+    vague: Arc<VagueDetector>,
     fusion: Fusion,
 }
 
@@ -120,16 +123,44 @@ impl Classifier {
         let legs = legs_for(semantic.is_some(), false);
         let fusion = fusion.unwrap_or_else(|| Fusion::untuned(&legs));
         Ok(Classifier {
-            semantic,
+            semantic: semantic.map(Arc::new),
             trained: None,
             corpus,
             hs,
-            synonyms: text::Synonyms::builtin(),
-            lexical,
-            examples,
-            vague,
+            synonyms: Arc::new(text::Synonyms::builtin()),
+            lexical: Arc::new(lexical),
+            examples: Arc::new(examples),
+            vague: Arc::new(vague),
             fusion,
         })
+    }
+
+    /// The same legs with another trained head (or none) and the fusion tuned for it.
+    pub fn with_model(
+        &self,
+        head: Option<Arc<head::Head>>,
+        fusion: Fusion,
+    ) -> Result<Classifier, String> {
+        let mut next = self.clone();
+        next.trained = None;
+        if let Some(h) = head {
+            next.set_trained(h)?;
+        }
+        if !fusion
+            .weights
+            .keys()
+            .copied()
+            .eq(next.legs().iter().copied())
+        {
+            return Err("the fusion was tuned for other legs than this classifier runs".into());
+        }
+        next.fusion = fusion;
+        Ok(next)
+    }
+
+    /// The encoder and embedded corpus, when the dense legs run.
+    pub fn semantic(&self) -> Option<&Semantic> {
+        self.semantic.as_deref()
     }
 
     /// Adds the trained leg. The head must predict exactly this corpus's subheadings, and read
@@ -171,6 +202,11 @@ impl Classifier {
         legs_for(self.semantic.is_some(), self.trained.is_some())
     }
 
+    /// The legs it runs once a trained head is added.
+    pub fn legs_with_head(&self) -> Vec<LegName> {
+        legs_for(self.semantic.is_some(), true)
+    }
+
     /// The trained head, when there is one.
     pub fn head(&self) -> Option<&Arc<head::Head>> {
         self.trained.as_ref().map(|t| &t.head)
@@ -193,6 +229,10 @@ impl Classifier {
         &self.hs
     }
 
+    pub fn nomenclature_shared(&self) -> Arc<Nomenclature> {
+        self.hs.clone()
+    }
+
     /// Every leg's raw hits for `text`.
     pub fn run_legs(&self, text: &str) -> Vec<(LegName, LegHits)> {
         let q = QueryTerms::new(text, &self.synonyms);
@@ -212,7 +252,7 @@ impl Classifier {
             (LegName::Examples, best_per_subheading(nearest)),
         ];
         let mut embedded = None;
-        if let Some(s) = &self.semantic {
+        if let Some(s) = self.semantic.as_deref() {
             embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
             let (nom, ex) = embedded
                 .as_ref()
@@ -275,6 +315,22 @@ impl Classifier {
 
     /// Tunes the fusion weights and temperature on the development split.
     pub fn tune(&mut self) -> &Fusion {
+        self.tune_on(None)
+    }
+
+    /// [`Classifier::tune`] on at most `max` development cases, spread evenly over the split
+    /// (a quick run's choice; the full split tunes best).
+    pub fn tune_on(&mut self, max: Option<usize>) -> &Fusion {
+        let dev: Vec<&corpus::Example> = self.corpus.labelled.split(Split::Dev).collect();
+        let step = match max {
+            Some(m) if m > 0 && dev.len() > m => dev.len() as f64 / m as f64,
+            _ => 1.0,
+        };
+        let picked: Vec<&corpus::Example> = (0..)
+            .map(|i| (i as f64 * step) as usize)
+            .take_while(|&i| i < dev.len())
+            .map(|i| dev[i])
+            .collect();
         let positions: std::collections::HashMap<&HsCode, usize> = self
             .corpus
             .docs
@@ -282,10 +338,8 @@ impl Classifier {
             .enumerate()
             .map(|(i, d)| (&d.code, i))
             .collect();
-        let runs: Vec<DevRun> = self
-            .corpus
-            .labelled
-            .split(Split::Dev)
+        let runs: Vec<DevRun> = picked
+            .into_iter()
             .filter_map(|e| {
                 Some(DevRun {
                     gold: *positions.get(&e.code)?,

@@ -16,6 +16,7 @@ pub mod dense;
 mod explain;
 pub mod fusion;
 pub mod legs;
+mod serving;
 pub mod trained;
 mod vague;
 pub mod zh;
@@ -24,6 +25,7 @@ pub use check::{CheckOutcome, DeclarationCheck, Verdict};
 pub use classifier::{Candidate, Classification, Classifier, Flag, LegScore, Semantic};
 pub use explain::{Evidence, Explanation, NearestExample};
 pub use fusion::{Fusion, LegName};
+pub use serving::Serving;
 pub use vague::VagueDetector;
 pub use zh::{ChineseLeg, ZhCandidate, is_chinese};
 

@@ -150,6 +150,7 @@ pub fn train_head(
 
 /// The leg: the head's top subheadings for a description. Scores are log-probabilities
 /// shifted so the deepest hit is just above zero, the scale fusion normalises.
+#[derive(Clone)]
 pub struct Trained {
     pub head: Arc<Head>,
 }

@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwapOption;
+
 use nomenclature::HsCode;
 use search::TariffIndex;
 use tariff::CccCode;
@@ -45,7 +47,8 @@ pub struct ZhCandidate {
 pub struct ChineseLeg {
     index: Arc<TariffIndex>,
     temperature: f32,
-    head: Option<(Arc<head::Head>, f32)>,
+    /// The trained head blended in and its weight; swapped when another model is promoted.
+    head: ArcSwapOption<(Arc<head::Head>, f32)>,
 }
 
 impl ChineseLeg {
@@ -57,14 +60,20 @@ impl ChineseLeg {
         ChineseLeg {
             index,
             temperature: temperature.max(1e-3),
-            head: None,
+            head: ArcSwapOption::empty(),
         }
     }
 
     /// Blends the trained head in, with `weight` in [0, 1] (0: the index alone).
-    pub fn with_head(mut self, head: Arc<head::Head>, weight: f32) -> ChineseLeg {
-        self.head = Some((head, weight.clamp(0.0, 1.0)));
+    pub fn with_head(self, head: Arc<head::Head>, weight: f32) -> ChineseLeg {
+        self.swap_head(Some(head), weight);
         self
+    }
+
+    /// Blends another head in from now on (or none); requests under way keep theirs.
+    pub fn swap_head(&self, head: Option<Arc<head::Head>>, weight: f32) {
+        self.head
+            .store(head.map(|h| Arc::new((h, weight.clamp(0.0, 1.0)))));
     }
 
     pub fn index(&self) -> &TariffIndex {
@@ -83,7 +92,8 @@ impl ChineseLeg {
                 (h, s)
             })
             .collect();
-        if let Some((head, weight)) = &self.head
+        let blended = self.head.load_full();
+        if let Some((head, weight)) = blended.as_deref()
             && let Ok(log_probs) = head.log_probs(text, None)
         {
             self.blend(&mut scored, head, *weight, &log_probs);

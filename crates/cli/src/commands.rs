@@ -30,12 +30,19 @@ pub fn serve(
         .map(|n| engine::chinese_leg(n, head.clone()))
         .transpose()?
         .map(std::sync::Arc::new);
+    // Promotions swap what serves; the classifier built here stays the fallback.
+    let serving = classify::Serving::new(engine.classifier.clone());
     let guide = std::sync::Arc::new(
-        guide::Guide::new(engine.classifier.clone(), guide_settings).with_chinese(chinese.clone()),
+        guide::Guide::serving(serving.clone(), guide_settings).with_chinese(chinese.clone()),
+    );
+    let training = server::platform::training::Training::new(
+        paths.state.0.clone(),
+        engine.classifier.clone(),
+        profile == Profile::Private,
     );
     let app = server::AppState::new(
         engine.search,
-        engine.classifier,
+        serving,
         guide,
         profile,
         paths.data_dir.to_path_buf(),
@@ -54,6 +61,7 @@ pub fn serve(
                 ..Default::default()
             },
         ));
+        let app = app.with_training(training);
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;

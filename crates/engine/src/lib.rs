@@ -18,6 +18,7 @@ use settings::StateDir;
 
 mod embeddings;
 mod national;
+pub mod runs;
 mod trained;
 
 pub use national::{chinese_leg, national_tariff};

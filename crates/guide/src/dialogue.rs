@@ -191,7 +191,9 @@ pub struct Step {
 }
 
 pub struct Guide {
-    classifier: Arc<Classifier>,
+    /// Swapped whole when another model version is promoted.
+    classifier: classify::Serving,
+    hs: Arc<Nomenclature>,
     tables: Tables,
     settings: Settings,
     /// Where a description written in Chinese gets its prior.
@@ -204,6 +206,13 @@ const CHINESE_FLOOR: f64 = 1e-4;
 
 impl Guide {
     pub fn new(classifier: Arc<Classifier>, settings: Settings) -> Guide {
+        Guide::serving(classify::Serving::new(classifier), settings)
+    }
+
+    /// A guide over whatever classifier `serving` holds at each step. A promoted model
+    /// predicts the same subheadings (the corpus's), so the tables stay valid.
+    pub fn serving(serving: classify::Serving, settings: Settings) -> Guide {
+        let classifier = serving.current();
         let leaves = classifier
             .corpus()
             .docs
@@ -212,7 +221,8 @@ impl Guide {
             .collect();
         let tables = Tables::build(classifier.nomenclature(), leaves);
         Guide {
-            classifier,
+            hs: classifier.nomenclature_shared(),
+            classifier: serving,
             tables,
             settings,
             chinese: None,
@@ -225,8 +235,8 @@ impl Guide {
         self
     }
 
-    pub fn classifier(&self) -> &Classifier {
-        &self.classifier
+    pub fn classifier(&self) -> Arc<Classifier> {
+        self.classifier.current()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -238,7 +248,7 @@ impl Guide {
     }
 
     pub fn nomenclature(&self) -> &Nomenclature {
-        self.classifier.nomenclature()
+        &self.hs
     }
 
     /// The characteristics a text states outright: single attribute values and measurements.
@@ -275,7 +285,7 @@ impl Guide {
         }
         let mut p = match &self.chinese {
             Some(leg) if classify::is_chinese(text) => self.chinese_prior(leg, text),
-            _ => self.classifier.posterior(text),
+            _ => self.classifier.current().posterior(text),
         };
         if self.settings.prior_power != 1.0 {
             p.iter_mut()

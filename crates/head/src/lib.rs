@@ -6,23 +6,29 @@
 //! heading, chapter) — hierarchy-aware: the coarse heads are trained too and their
 //! log-probabilities are added to each leaf's at inference ([`LabelSpace`]).
 //!
-//! [`train`] is seeded and reproducible; [`Head::save`] writes a versioned model file with its
+//! [`train`] is seeded and reproducible; [`train_with`] resumes from a checkpoint exactly; [`Head::save`] writes a versioned model file with its
 //! training report beside it.
 //!
 //! Architecture invariant: pure computation over what it is given. It knows nothing of the
 //! corpus, the data files, HTTP or SQL; callers turn their data into [`TrainRow`]s.
 
+mod checkpoint;
 mod features;
 mod head;
 mod labels;
 mod net;
+mod optim;
 mod train;
 
+pub use checkpoint::checkpoint_epochs;
 pub use features::{Featurizer, MAX_FEATURES};
 pub use head::{FORMAT, Head, HeadMeta, META_FILE, WEIGHTS_FILE, top_k};
 pub use labels::LabelSpace;
 pub use net::Dims;
-pub use train::{EpochReport, TrainConfig, TrainProgress, TrainReport, TrainRow, train};
+pub use train::{
+    EpochReport, Hooks, Outcome, TrainConfig, TrainProgress, TrainReport, TrainRow, train,
+    train_with,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HeadError {

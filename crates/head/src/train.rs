@@ -5,15 +5,18 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use std::path::Path;
+
 use candle_core::{Device, Tensor};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint;
 use crate::head::{Head, HeadMeta};
 use crate::net::{Batch, Dims, Net, dropout_mask, log_softmax};
+use crate::optim::{AdamParams, AdamW};
 use crate::{Featurizer, HeadError, LabelSpace};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,16 +106,6 @@ pub struct TrainProgress {
     pub loss: f32,
 }
 
-struct Prepared {
-    ids: Vec<Vec<u32>>,
-}
-
-fn prepare(featurizer: &Featurizer, rows: &[TrainRow]) -> Prepared {
-    Prepared {
-        ids: rows.iter().map(|r| featurizer.ids(&r.text)).collect(),
-    }
-}
-
 fn targets(labels: &LabelSpace, rows: &[&TrainRow]) -> Result<[Tensor; 4], HeadError> {
     let dev = &Device::Cpu;
     let leaf: Vec<u32> = rows.iter().map(|r| r.leaf as u32).collect();
@@ -140,6 +133,30 @@ fn weighted_nll(logits: &Tensor, target: &Tensor, weight: &Tensor) -> Result<Ten
     Ok((picked.mul(weight)?.sum_all()? / weight.sum_all()?.to_scalar::<f32>()? as f64)?.neg()?)
 }
 
+/// What a caller hears while training runs, and how it resumes or stops it.
+#[derive(Clone, Copy)]
+pub struct Hooks<'a> {
+    pub progress: &'a dyn Fn(TrainProgress),
+    /// After each epoch, once its checkpoint (if any) is saved.
+    pub epoch: &'a dyn Fn(&EpochReport),
+    /// Asked between batches; `true` stops training where the last checkpoint stands.
+    pub stop: &'a dyn Fn() -> bool,
+    /// Where the checkpoint lives: resumed from when it fits, written after every epoch.
+    pub checkpoint: Option<&'a Path>,
+}
+
+/// How [`train_with`] ended.
+pub enum Outcome {
+    Done {
+        head: Box<Head>,
+        report: TrainReport,
+        /// Epochs the run resumed past (0: it started afresh).
+        resumed_after: usize,
+    },
+    /// Told to stop; the checkpoint holds this many epochs.
+    Stopped { epochs_done: usize },
+}
+
 /// Trains a head on `rows`; `dev` cases are only measured (once an epoch), never learned from.
 pub fn train(
     labels: LabelSpace,
@@ -149,6 +166,36 @@ pub fn train(
     config: &TrainConfig,
     progress: &dyn Fn(TrainProgress),
 ) -> Result<(Head, TrainReport), HeadError> {
+    let hooks = Hooks {
+        progress,
+        epoch: &|_| {},
+        stop: &|| false,
+        checkpoint: None,
+    };
+    match train_with(labels, rows, dev, embedding_dim, config, hooks)? {
+        Outcome::Done { head, report, .. } => Ok((*head, report)),
+        Outcome::Stopped { .. } => unreachable!("nothing asks it to stop"),
+    }
+}
+
+/// Each epoch draws from its own stream of the seed, so a run resumed after epoch k
+/// shuffles and drops out exactly as one that never stopped.
+fn epoch_rng(seed: u64, epoch: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(epoch as u64);
+    rng
+}
+
+/// [`train`], resuming from and writing a checkpoint, and stoppable between batches. A run
+/// resumed from its checkpoint ends with the same weights as one that never stopped.
+pub fn train_with(
+    labels: LabelSpace,
+    rows: &[TrainRow],
+    dev: &[TrainRow],
+    embedding_dim: usize,
+    config: &TrainConfig,
+    hooks: Hooks<'_>,
+) -> Result<Outcome, HeadError> {
     let started = Instant::now();
     if rows.is_empty() {
         return Err(HeadError::NoData);
@@ -169,17 +216,12 @@ pub fn train(
         headings: labels.headings(),
         chapters: labels.chapters(),
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let vars = Net::init(dims, &mut rng)?;
+    let vars = Net::init(dims, &mut ChaCha8Rng::seed_from_u64(config.seed))?;
     let mut opt = AdamW::new(
         vars.clone(),
-        ParamsAdamW {
-            lr: config.learning_rate,
-            weight_decay: config.weight_decay,
-            ..ParamsAdamW::default()
-        },
+        AdamParams::new(config.learning_rate, config.weight_decay),
     )?;
-    let prepared = prepare(&featurizer, rows);
+    let ids: Vec<Vec<u32>> = rows.iter().map(|r| featurizer.ids(&r.text)).collect();
     let mut report = TrainReport {
         rows: rows.len(),
         dev_cases: dev.len(),
@@ -188,31 +230,41 @@ pub fn train(
     for r in rows {
         *report.rows_by_source.entry(r.source.clone()).or_default() += 1;
     }
+    let fingerprint = checkpoint::fingerprint(config, &dims, rows);
+    let mut resumed_after = 0;
+    if let Some(dir) = hooks.checkpoint
+        && let Some(saved) = checkpoint::load(dir, &fingerprint)?
+    {
+        checkpoint::restore(&saved, &vars, &mut opt)?;
+        resumed_after = saved.meta.epochs.len();
+        report.epochs = saved.meta.epochs;
+    }
     let batch = config.batch.max(1);
     let steps_per_epoch = rows.len().div_ceil(batch);
     let total_steps = (steps_per_epoch * config.epochs).max(1);
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut step_no = 0;
-    let mut head = Head::from_parts(
-        Net::from_vars(dims, &vars),
-        featurizer,
-        labels.clone(),
-        HeadMeta::new(dims, featurizer, &labels, config),
-    );
-    for epoch in 1..=config.epochs {
+    let meta = HeadMeta::new(dims, featurizer, &labels, config);
+    for epoch in resumed_after + 1..=config.epochs {
         let epoch_started = Instant::now();
+        let mut rng = epoch_rng(config.seed, epoch);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
         order.shuffle(&mut rng);
         let (mut loss_sum, mut loss_n) = (0.0f64, 0usize);
         for (i, chunk) in order.chunks(batch).enumerate() {
+            if (hooks.stop)() {
+                return Ok(Outcome::Stopped {
+                    epochs_done: epoch - 1,
+                });
+            }
+            let step_no = opt.steps();
             let lr = config.learning_rate * (1.0 - step_no as f64 / total_steps as f64);
-            opt.set_learning_rate(lr.max(config.learning_rate * 0.02));
+            opt.params.lr = lr.max(config.learning_rate * 0.02);
             let picked: Vec<&TrainRow> = chunk.iter().map(|&j| &rows[j]).collect();
             let inputs: Vec<(&[u32], Option<&[f32]>)> = chunk
                 .iter()
                 .map(|&j| {
                     let hide = rand::Rng::random::<f32>(&mut rng) < config.embedding_dropout;
                     let e = rows[j].embedding.as_deref().filter(|_| !hide);
-                    (prepared.ids[j].as_slice(), e)
+                    (ids[j].as_slice(), e)
                 })
                 .collect();
             let b = Batch::new(&inputs, embedding_dim, &Device::Cpu)?;
@@ -229,19 +281,18 @@ pub fn train(
             let l = loss.to_scalar::<f32>()?;
             loss_sum += l as f64;
             loss_n += 1;
-            step_no += 1;
-            progress(TrainProgress {
+            (hooks.progress)(TrainProgress {
                 epoch,
                 step: i + 1,
                 steps: steps_per_epoch,
                 loss: l,
             });
         }
-        head = Head::from_parts(
+        let head = Head::from_parts(
             Net::from_vars(dims, &vars),
             featurizer,
             labels.clone(),
-            head.meta().clone(),
+            meta.clone(),
         );
         let (dev_top1, dev_top5) = if dev.is_empty() {
             (None, None)
@@ -256,8 +307,17 @@ pub fn train(
             dev_top5,
             seconds: epoch_started.elapsed().as_secs_f64(),
         });
+        if let Some(dir) = hooks.checkpoint {
+            checkpoint::save(dir, &fingerprint, &vars, &opt, &report.epochs)?;
+        }
+        (hooks.epoch)(report.epochs.last().expect("just pushed"));
     }
     report.seconds = started.elapsed().as_secs_f64();
+    let mut head = Head::from_parts(Net::from_vars(dims, &vars), featurizer, labels, meta);
     head.set_report(report.clone());
-    Ok((head, report))
+    Ok(Outcome::Done {
+        head: Box::new(head),
+        report,
+        resumed_after,
+    })
 }

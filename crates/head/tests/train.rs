@@ -162,3 +162,65 @@ fn bad_rows_are_refused() {
     .unwrap();
     assert!(err.to_string().contains("embedding of 3"), "{err}");
 }
+
+#[test]
+fn a_run_stopped_after_an_epoch_resumes_to_the_same_weights() {
+    use std::cell::Cell;
+    let mut c = config();
+    c.epochs = 4;
+    c.dropout = 0.2;
+    let (straight, straight_report) =
+        train(labels(), &rows(), &rows()[..4], 4, &c, &|_| {}).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let epochs_seen = Cell::new(0);
+    let stop_after = Cell::new(Some(2));
+    let count = |_: &head::EpochReport| epochs_seen.set(epochs_seen.get() + 1);
+    let stop = || stop_after.get().is_some_and(|n| epochs_seen.get() >= n);
+    let hooks = head::Hooks {
+        progress: &|_| {},
+        epoch: &count,
+        stop: &stop,
+        checkpoint: Some(dir.path()),
+    };
+    // The "crash": told to stop once two epochs are checkpointed.
+    let stopped = head::train_with(labels(), &rows(), &rows()[..4], 4, &c, hooks).unwrap();
+    assert!(matches!(stopped, head::Outcome::Stopped { epochs_done: 2 }));
+    assert_eq!(head::checkpoint_epochs(dir.path()), Some(2));
+    // Resumed: epochs 3 and 4 only, and the same weights as the run that never stopped.
+    epochs_seen.set(0);
+    stop_after.set(None);
+    let head::Outcome::Done {
+        head: resumed,
+        report,
+        resumed_after,
+    } = head::train_with(labels(), &rows(), &rows()[..4], 4, &c, hooks).unwrap()
+    else {
+        panic!("not stopped")
+    };
+    assert_eq!((resumed_after, epochs_seen.get()), (2, 2));
+    let losses = |r: &head::TrainReport| -> Vec<(usize, f64, Option<f64>)> {
+        r.epochs
+            .iter()
+            .map(|e| (e.epoch, e.loss, e.dev_top1))
+            .collect()
+    };
+    assert_eq!(losses(&report), losses(&straight_report));
+    assert_eq!(
+        resumed
+            .log_probs("frozen shrimp", axis(0).as_deref())
+            .unwrap(),
+        straight
+            .log_probs("frozen shrimp", axis(0).as_deref())
+            .unwrap()
+    );
+
+    // A checkpoint for another config is not used: it starts afresh.
+    c.hidden = 16;
+    let head::Outcome::Done { resumed_after, .. } =
+        head::train_with(labels(), &rows(), &[], 4, &c, hooks).unwrap()
+    else {
+        panic!("not stopped")
+    };
+    assert_eq!(resumed_after, 0);
+}

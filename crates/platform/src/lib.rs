@@ -9,22 +9,29 @@
 //! - [`card`]: the data card of a version (counts, languages, labels by section and chapter,
 //!   invalid codes, conflicts, duplicates, leakage between splits, a sample).
 //! - [`sources`]: rows from the shared labelled folders and from approved rulings.
+//! - [`runs`]: a training run's config (TOML), checked field by field.
+//! - [`compare`]: two model versions on the same cases: a paired bootstrap interval, per
+//!   chapter and source, and the cases that flipped.
 //!
 //! Architecture invariant: pure. No SQL, no HTTP, no files: callers hand in bytes, the
 //! nomenclature and the national tariff, and store or serve what comes back.
 
 pub mod card;
+pub mod compare;
 mod findings;
 pub mod keys;
 pub mod rows;
+pub mod runs;
 pub mod similar;
 pub mod sources;
 
 pub use card::{CardContext, Computed, DataCard, Leakage, code_problem, compute_card};
+pub use compare::{CaseResult, Comparison, Difference, compare, paired_bootstrap};
 pub use keys::{Language, Split, key_terms, language, normalised, split_of};
 pub use rows::{
     Format, LabelledRow, MAX_ROWS, ParseError, RowError, canonical_order, content_hash, parse_rows,
 };
+pub use runs::{ConfigErrors, DatasetRef, EvalSet, RunConfig};
 pub use sources::{Source, SourceError, from_rulings, from_shared};
 
 /// Near-duplicate and leakage threshold: Jaccard similarity of two texts' key terms.

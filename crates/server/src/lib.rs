@@ -31,7 +31,8 @@ pub use problem::Problem;
 #[derive(Clone)]
 pub struct AppState {
     pub index: Arc<SearchIndex>,
-    pub classifier: Arc<classify::Classifier>,
+    /// Swapped whole when a model version is promoted or rolled back.
+    pub classifier: classify::Serving,
     pub profile: Profile,
     pub metrics: Arc<Metrics>,
     pub started: Instant,
@@ -46,12 +47,14 @@ pub struct AppState {
     pub tariff: Option<Arc<tariff::NationalTariff>>,
     /// Classifies descriptions written in Chinese against the national tariff's texts.
     pub chinese: Option<Arc<classify::ChineseLeg>>,
+    /// Training runs (private instances) and following model promotions: with a platform.
+    pub training: Option<Arc<platform::training::Training>>,
 }
 
 impl AppState {
     pub fn new(
         index: Arc<SearchIndex>,
-        classifier: Arc<classify::Classifier>,
+        classifier: classify::Serving,
         guide: Arc<guide::Guide>,
         profile: Profile,
         data_dir: PathBuf,
@@ -69,6 +72,7 @@ impl AppState {
             platform: None,
             tariff: None,
             chinese: None,
+            training: None,
         }
     }
 }
@@ -89,6 +93,12 @@ impl AppState {
     /// Classifies Chinese descriptions with this leg.
     pub fn with_chinese(mut self, leg: Option<Arc<classify::ChineseLeg>>) -> AppState {
         self.chinese = leg;
+        self
+    }
+
+    /// Runs training jobs (when `training.trains`) and follows model promotions.
+    pub fn with_training(mut self, training: platform::training::Training) -> AppState {
+        self.training = Some(Arc::new(training));
         self
     }
 
@@ -132,6 +142,13 @@ pub async fn serve(
     if let Some(platform) = &state.platform {
         tokio::spawn(platform::webhooks::run(platform.clone()));
         tokio::spawn(platform::opendata_usage::run(platform.clone()));
+        if let Some(training) = &state.training {
+            tokio::spawn(platform::training::run_worker(
+                state.clone(),
+                platform.clone(),
+                training.clone(),
+            ));
+        }
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -19,6 +19,8 @@ mod matrix;
 mod open_data;
 #[path = "platform/pages.rs"]
 mod pages;
+#[path = "platform/training.rs"]
+mod training;
 #[path = "platform/vehicle_feed.rs"]
 mod vehicle_feed;
 #[path = "platform/vehicles.rs"]

@@ -16,6 +16,11 @@ pub fn now_plus(d: std::time::Duration) -> String {
     format(OffsetDateTime::now_utc() + d)
 }
 
+/// Now minus a duration, as stored text (heartbeats older than a lease).
+pub fn now_minus(d: std::time::Duration) -> String {
+    format(OffsetDateTime::now_utc() - d)
+}
+
 pub fn format(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(FORMAT)

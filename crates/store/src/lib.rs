@@ -17,8 +17,10 @@ mod clock;
 pub mod datasets;
 mod events;
 mod migrate;
+pub mod models;
 pub mod notices;
 pub mod opendata;
+pub mod runs;
 #[doc(hidden)]
 pub mod testing;
 pub mod vehicle_feed;
@@ -31,7 +33,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditRecord, Verification};
-pub use clock::{now, now_plus};
+pub use clock::{now, now_minus, now_plus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -50,6 +52,9 @@ pub enum StoreError {
     Duplicate(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     Url(String),
+    /// The change does not fit the record's state (approving a model nobody proposed).
+    #[error("{0}")]
+    Conflict(String),
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     #[error(transparent)]

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "data sets",
         include_str!("../migrations/0006_datasets.sql"),
     ),
+    (
+        7,
+        "training runs and models",
+        include_str!("../migrations/0007_training.sql"),
+    ),
 ];
 
 pub async fn run(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -104,6 +104,8 @@ pub struct ClassifyResponse {
     pub reasons: Vec<String>,
     pub candidates: Vec<ClassifyCandidate>,
     pub headings: Vec<HeadingGroup>,
+    /// The trained model version that answered ("none": the legs without a trained head).
+    pub model: String,
 }
 
 fn checked_description(text: &str) -> Result<String, Problem> {
@@ -128,6 +130,7 @@ pub(crate) fn classification_dto(
     state: &AppState,
     description: String,
     r: Classification,
+    model: String,
 ) -> ClassifyResponse {
     let hs = state.index.nomenclature();
     let candidates: Vec<ClassifyCandidate> = r
@@ -189,6 +192,7 @@ pub(crate) fn classification_dto(
         reasons: r.reasons,
         candidates,
         headings,
+        model,
     }
 }
 
@@ -338,6 +342,7 @@ fn chinese_dto(
         reasons,
         candidates,
         headings,
+        model: state.classifier.model_version(),
     }
 }
 
@@ -359,7 +364,10 @@ pub(crate) async fn run_classify(
         state.metrics.classifications.inc();
         return chinese_dto(state, description, found);
     }
-    let classifier = state.classifier.clone();
+    let classifier = state.classifier.current();
+    let model = classifier
+        .head()
+        .map_or_else(|| "none".to_string(), |h| h.meta().version.clone());
     let text = description.clone();
     let (platform, index) = (state.platform.clone(), state.index.clone());
     let result = tokio::task::spawn_blocking(move || {
@@ -376,7 +384,7 @@ pub(crate) async fn run_classify(
     .await
     .unwrap_or_default();
     state.metrics.classifications.inc();
-    classification_dto(state, description, result)
+    classification_dto(state, description, result, model)
 }
 
 #[utoipa::path(
@@ -493,7 +501,7 @@ pub async fn check(
             return Problem::bad_request(format!("Line {i}: {}", p.detail)).into_response();
         }
     }
-    let classifier = state.classifier.clone();
+    let classifier = state.classifier.current();
     let outcomes = tokio::task::spawn_blocking(move || {
         req.lines
             .into_iter()

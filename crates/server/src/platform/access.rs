@@ -39,6 +39,9 @@ const DATA_READERS: &[Role] = &[
     Role::Admin,
 ];
 const DATA_WRITERS: &[Role] = &[Role::DataScientist, Role::Admin];
+const DATA_SCIENTISTS: &[Role] = &[Role::DataScientist];
+const REVIEWERS: &[Role] = &[Role::Reviewer];
+const ROLLBACK: &[Role] = &[Role::DataScientist, Role::Reviewer, Role::Admin];
 
 const fn ep(
     method: &'static str,
@@ -145,6 +148,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/vehicles/{vin}", Access::Roles(OFFICERS, None), Private, "A vehicle's page: facts, status, timeline"),
     ep("POST", "/vehicles/{vin}/status", Access::Roles(OFFICERS, None), Private, "Change a clearance's status from the page"),
     ep("POST", "/vehicles/{vin}/amend", Access::Roles(OFFICERS, None), Private, "Amend a clearance's facts from the page (version-checked)"),
+    ep("GET", "/api/v1/runs", Access::Roles(DATA_READERS, None), Private, "Training runs, newest first, with status, progress and results"),
+    ep("POST", "/api/v1/runs", Access::Roles(DATA_WRITERS, None), Private, "Queue a training run: its TOML config as the body (Content-Type application/toml) or JSON {\"config\": \"<toml>\"}, at most 64 KiB; data set names resolve to versions now; a bad config is a 422 naming each field; 202 with the run"),
+    ep("GET", "/api/v1/runs/{id}", Access::Roles(DATA_READERS, None), Private, "A run: config, resolved data versions, environment (code revision, libraries, corpus), epochs, log and result"),
+    ep("GET", "/api/v1/runs/{id}/events", Access::Roles(DATA_READERS, None), Private, "A run's events as server-sent events (status, progress, epoch, log) from `?after=` or Last-Event-ID; ends with `end` when the run has finished"),
+    ep("POST", "/api/v1/runs/{id}/cancel", Access::Roles(DATA_WRITERS, None), Private, "Cancel a queued run, or stop a running one at its next heartbeat"),
+    ep("POST", "/api/v1/runs/{id}/rerun", Access::Roles(DATA_WRITERS, None), Private, "Queue the same config on the same data set versions: the same seed gives the same model"),
+    ep("GET", "/api/v1/models", Access::Roles(DATA_READERS, None), Private, "Model versions with their metrics per evaluation set, speed and memory, and which one serves"),
+    ep("GET", "/api/v1/models/compare", Access::Roles(DATA_READERS, None), Private, "Two versions side by side on one set (`?a=&b=&set=development`): top-1 difference with a paired bootstrap 95% interval, per chapter and source, the cases that flipped"),
+    ep("GET", "/api/v1/models/{version}", Access::Roles(DATA_READERS, None), Private, "One model version"),
+    ep("POST", "/api/v1/models/{version}/propose", Access::Roles(DATA_SCIENTISTS, None), Private, "Propose a version for promotion, with a note"),
+    ep("POST", "/api/v1/models/{version}/approve", Access::Roles(REVIEWERS, None), Private, "Approve a proposal (not your own): the version serves from now on, swapped without a restart"),
+    ep("POST", "/api/v1/models/{version}/reject", Access::Roles(REVIEWERS, None), Private, "Turn a proposal down, with a note"),
+    ep("POST", "/api/v1/models/rollback", Access::Roles(ROLLBACK, None), Private, "Serve the version that served before the current one, at once"),
     ep("GET", "/datasets", Access::Roles(DATA_READERS, None), Private, "Data sets page: the list, an upload form and a register-from-source form"),
     ep("POST", "/datasets", Access::Roles(DATA_WRITERS, None), Private, "Upload a data set version from the page"),
     ep("POST", "/datasets/register", Access::Roles(DATA_WRITERS, None), Private, "Register a version from a shared folder or the approved rulings"),

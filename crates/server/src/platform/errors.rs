@@ -16,6 +16,7 @@ impl From<StoreError> for Problem {
                     "The record changed since you read it; it is now at version {current}. Reload and try again."
                 ),
             ),
+            StoreError::Conflict(why) => Problem::new(StatusCode::CONFLICT, why),
             StoreError::Duplicate(what) => {
                 Problem::new(StatusCode::CONFLICT, format!("{what} already exists."))
             }

@@ -16,6 +16,7 @@ mod datasets;
 mod datasets_api;
 mod datasets_pages;
 mod errors;
+mod models_api;
 pub(crate) mod openapi;
 mod opendata_api;
 mod opendata_charts;
@@ -30,6 +31,8 @@ mod pages_aeo_cases;
 mod pages_session;
 mod pages_vehicles;
 mod queue_api;
+mod runs_api;
+pub mod training;
 mod vehicles_api;
 mod vehicles_feed_api;
 mod vehicles_import;
@@ -153,7 +156,28 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         .or_else(|| vehicles_api::handler(method, path))
         .or_else(|| opendata_api::handler(method, path))
         .or_else(|| datasets_api::handler(method, path))
+        .or_else(|| training_handler(method, path))
         .unwrap_or_else(|| panic!("no handler for the declared endpoint {method} {path}"))
+}
+
+fn training_handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
+    use axum::routing::{get, post};
+    Some(match (method, path) {
+        ("GET", "/api/v1/runs") => get(runs_api::list),
+        ("POST", "/api/v1/runs") => post(runs_api::create),
+        ("GET", "/api/v1/runs/{id}") => get(runs_api::show),
+        ("GET", "/api/v1/runs/{id}/events") => get(runs_api::events),
+        ("POST", "/api/v1/runs/{id}/cancel") => post(runs_api::cancel),
+        ("POST", "/api/v1/runs/{id}/rerun") => post(runs_api::rerun),
+        ("GET", "/api/v1/models") => get(models_api::list),
+        ("GET", "/api/v1/models/compare") => get(models_api::compare),
+        ("GET", "/api/v1/models/{version}") => get(models_api::show),
+        ("POST", "/api/v1/models/{version}/propose") => post(models_api::propose),
+        ("POST", "/api/v1/models/{version}/approve") => post(models_api::approve),
+        ("POST", "/api/v1/models/{version}/reject") => post(models_api::reject),
+        ("POST", "/api/v1/models/rollback") => post(models_api::rollback),
+        _ => return None,
+    })
 }
 
 /// The platform's routes for this profile, each behind the guard.

@@ -48,6 +48,11 @@ fn engine() -> &'static Parts {
     })
 }
 
+/// The classifier test servers start with (the lexical legs, no trained head).
+pub fn classifier() -> Arc<classify::Classifier> {
+    engine().1.clone()
+}
+
 /// The key test servers sign guided sessions with, so tests can forge expired ones.
 pub const GUIDE_KEY: [u8; 32] = [42; 32];
 
@@ -85,7 +90,9 @@ pub async fn start(profile: Profile) -> TestServer {
 /// The application state a test server runs on, before any platform is added.
 pub fn state(profile: Profile) -> server::AppState {
     let (index, classifier, guide, national, chinese) = engine().clone();
-    server::AppState::new(index, classifier, guide, profile, data_dir())
+    // Each server its own serving slot: a test that promotes a model swaps only its own.
+    let serving = classify::Serving::new(classifier);
+    server::AppState::new(index, serving, guide, profile, data_dir())
         .with_guide_key(server::guide_token::TokenKey::new(GUIDE_KEY))
         .with_tariff(national)
         .with_chinese(chinese)

@@ -66,12 +66,16 @@ pub struct Platform {
     /// Bearer tokens of the seeded accounts (sessions and the agency's API key).
     pub tokens: Vec<(As, String)>,
     pub officer_id: String,
+    /// The server's state directory (runs' checkpoints, the model registry).
+    pub state_dir: std::path::PathBuf,
 }
 
 pub struct Options {
     pub profile: Profile,
     pub backend: Backend,
     pub requests_per_minute: u32,
+    /// Runs the training worker with this lease, on a temporary state directory.
+    pub training_lease: Option<std::time::Duration>,
 }
 
 impl Default for Options {
@@ -80,6 +84,7 @@ impl Default for Options {
             profile: Profile::Private,
             backend: Backend::Sqlite,
             requests_per_minute: 100_000,
+            training_lease: None,
         }
     }
 }
@@ -164,6 +169,12 @@ async fn seed(store: &Store) -> (Vec<(As, String)>, String) {
 
 pub async fn start(options: Options) -> Platform {
     let store = store::testing::fresh(options.backend).await;
+    let state_dir = tempfile::tempdir().unwrap().keep();
+    start_on(store, state_dir, options).await
+}
+
+/// [`start`] on a store and state directory the test prepared.
+pub async fn start_on(store: Store, state_dir: std::path::PathBuf, options: Options) -> Platform {
     let (tokens, officer_id) = seed(&store).await;
     let platform = server::platform::Platform::new(
         store.clone(),
@@ -181,12 +192,25 @@ pub async fn start(options: Options) -> Platform {
             ..Default::default()
         },
     );
-    let server = start_with(state(options.profile).with_platform(platform)).await;
+    let mut app = state(options.profile).with_platform(platform);
+    if let Some(lease) = options.training_lease {
+        let mut training = server::platform::training::Training::new(
+            state_dir.clone(),
+            crate::common::classifier(),
+            options.profile == Profile::Private,
+        );
+        training.lease = lease;
+        training.heartbeat = lease / 4;
+        training.poll = std::time::Duration::from_millis(100);
+        app = app.with_training(training);
+    }
+    let server = start_with(app).await;
     Platform {
         server,
         store,
         tokens,
         officer_id,
+        state_dir,
     }
 }
 
