@@ -11,6 +11,7 @@ mod guide_cmd;
 mod load_cmd;
 mod open;
 mod platform_cmd;
+mod runs_cmd;
 mod tariff_cmd;
 
 use std::path::PathBuf;
@@ -177,6 +178,20 @@ enum Command {
         /// Do nothing when a head for the current corpus is already saved (`make run`).
         #[arg(long)]
         if_missing: bool,
+        /// A training run on the platform from this TOML config: queued, trained here with a
+        /// progress bar, measured and registered as a model version (see docs/course).
+        #[arg(long, conflicts_with_all = ["epochs", "seed", "fusion_only", "if_missing"])]
+        config: Option<PathBuf>,
+        /// With --config: only queue the run (a server's or `customs worker`'s worker runs it);
+        /// prints its id.
+        #[arg(long, requires = "config")]
+        detach: bool,
+    },
+    /// Run queued training runs in a process of their own (low priority), then wait for more.
+    Worker {
+        /// Stop once the queue is empty.
+        #[arg(long)]
+        once: bool,
     },
     /// Evaluate on gold cases (`{"description", "code"}` lines); writes JSON and HTML reports.
     Eval {
@@ -467,10 +482,19 @@ fn main() -> ExitCode {
             action: CorpusAction::Build,
         } => classify_cmd::corpus_build(&data_dir, &state),
         Command::Train {
+            config: Some(file),
+            detach,
+            ..
+        } => platform_cmd::database_url(cli.database_url.as_deref(), &state)
+            .and_then(|url| runs_cmd::train_config(&paths, &url, &file, detach)),
+        Command::Worker { once } => platform_cmd::database_url(cli.database_url.as_deref(), &state)
+            .and_then(|url| runs_cmd::worker(&paths, &url, once)),
+        Command::Train {
             epochs,
             seed,
             fusion_only,
             if_missing,
+            ..
         } => classify_cmd::train(
             &paths,
             &classify_cmd::TrainOptions {

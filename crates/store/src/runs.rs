@@ -213,6 +213,26 @@ impl Store {
     /// Requeues runs whose worker stopped beating for `lease` (or fails them after
     /// [`MAX_ATTEMPTS`]), then claims the oldest queued run for `worker`.
     pub async fn claim_run(&self, worker: &str, lease: Duration) -> Result<Option<RunRecord>> {
+        self.claim(worker, lease, None).await
+    }
+
+    /// Claims run `id` for `worker` if it is still queued (`customs train --config` runs the
+    /// run it queued, unless a server's worker was quicker).
+    pub async fn claim_run_id(
+        &self,
+        id: i64,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<RunRecord>> {
+        self.claim(worker, lease, Some(id)).await
+    }
+
+    async fn claim(
+        &self,
+        worker: &str,
+        lease: Duration,
+        only: Option<i64>,
+    ) -> Result<Option<RunRecord>> {
         let mut tx = self.write().await?;
         let stale = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM training_runs WHERE status = 'running' AND heartbeat_at < $1 ORDER BY id"
@@ -249,8 +269,10 @@ impl Store {
             }
         }
         let next = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM training_runs WHERE status = 'queued' ORDER BY id LIMIT 1"
+            "SELECT {COLUMNS} FROM training_runs WHERE status = 'queued' AND ($1 < 0 OR id = $1)
+             ORDER BY id LIMIT 1"
         ))
+        .bind(only.unwrap_or(-1))
         .fetch_optional(tx.conn())
         .await?;
         let Some(next) = next else {

@@ -32,6 +32,7 @@ mod pages_session;
 mod pages_vehicles;
 mod queue_api;
 mod runs_api;
+mod runs_pages;
 pub mod training;
 mod vehicles_api;
 mod vehicles_feed_api;
@@ -176,6 +177,15 @@ fn training_handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> 
         ("POST", "/api/v1/models/{version}/approve") => post(models_api::approve),
         ("POST", "/api/v1/models/{version}/reject") => post(models_api::reject),
         ("POST", "/api/v1/models/rollback") => post(models_api::rollback),
+        ("GET", "/runs") => get(runs_pages::list_page),
+        ("POST", "/runs") => post(runs_pages::create_submit),
+        ("GET", "/runs/{id}") => get(runs_pages::run_page),
+        ("POST", "/runs/{id}/cancel") => post(runs_pages::cancel_submit),
+        ("POST", "/runs/{id}/rerun") => post(runs_pages::rerun_submit),
+        ("GET", "/models") => get(runs_pages::models_page),
+        ("GET", "/models/compare") => get(runs_pages::compare_page),
+        ("POST", "/models/rollback") => post(runs_pages::rollback_submit),
+        ("POST", "/models/{version}/{action}") => post(runs_pages::model_action_submit),
         _ => return None,
     })
 }

@@ -178,7 +178,7 @@ pub(crate) async fn propose(
 }
 
 /// Serves what the store now says, on this instance, before answering.
-async fn follow(state: &AppState) -> Result<(), Problem> {
+pub(crate) async fn follow(state: &AppState) -> Result<(), Problem> {
     let (Some(p), Some(t)) = (state.platform.as_ref(), state.training.as_ref()) else {
         return Ok(());
     };

@@ -74,6 +74,12 @@ impl Training {
         self.state_dir.join("runs").join(format!("run-{id}"))
     }
 
+    /// A registered version as a classifier over the installed legs.
+    pub fn classifier_for(&self, record: &ModelRecord) -> anyhow::Result<Classifier> {
+        let dir = self.state_dir.join(&record.dir);
+        Ok(engine::runs::classifier_for(&self.installed, &dir)?.0)
+    }
+
     /// The registered version serving on this instance now.
     pub async fn serving_version(&self) -> Option<String> {
         self.serving.lock().await.clone()
@@ -175,6 +181,13 @@ enum Message {
     Log(String),
 }
 
+/// What a run trains over besides its data: the legs of the classifier that serves (the run
+/// replaces only the head and the fusion) and the data directory.
+pub struct RunContext {
+    pub base: Arc<Classifier>,
+    pub data_dir: PathBuf,
+}
+
 /// Claims and runs queued training runs, one at a time, until the process ends; between
 /// runs, follows promotions made elsewhere.
 pub async fn run_worker(state: AppState, platform: Arc<Platform>, training: Arc<Training>) {
@@ -190,7 +203,11 @@ pub async fn run_worker(state: AppState, platform: Arc<Platform>, training: Arc<
             {
                 Ok(Some(run)) => {
                     let id = run.id;
-                    if let Err(e) = execute(&state, &platform, &training, run).await {
+                    let ctx = RunContext {
+                        base: state.classifier.current(),
+                        data_dir: state.data_dir.clone(),
+                    };
+                    if let Err(e) = execute(&platform.store, &training, ctx, run).await {
                         tracing::error!(run = id, error = %e, "the run could not be recorded");
                     }
                     continue;
@@ -209,14 +226,48 @@ async fn event(store: &store::Store, id: i64, kind: &str, body: serde_json::Valu
     }
 }
 
+/// Runs queued runs on this process, without a server (`customs worker`, and `customs train
+/// --config` for the run it queued): `only` picks one run, else every queued run in turn
+/// until none is left. Returns the runs it finished.
+pub async fn work(
+    store: &store::Store,
+    training: &Training,
+    ctx: &RunContext,
+    only: Option<i64>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut done = Vec::new();
+    loop {
+        let claimed = match only {
+            Some(id) => {
+                store
+                    .claim_run_id(id, &training.worker, training.lease)
+                    .await?
+            }
+            None => store.claim_run(&training.worker, training.lease).await?,
+        };
+        let Some(run) = claimed else {
+            return Ok(done);
+        };
+        let id = run.id;
+        let ctx = RunContext {
+            base: ctx.base.clone(),
+            data_dir: ctx.data_dir.clone(),
+        };
+        execute(store, training, ctx, run).await?;
+        done.push(id);
+        if only.is_some() {
+            return Ok(done);
+        }
+    }
+}
+
 /// Runs one claimed run to its end and records how it ended.
 async fn execute(
-    state: &AppState,
-    platform: &Arc<Platform>,
-    training: &Arc<Training>,
+    store: &store::Store,
+    training: &Training,
+    ctx: RunContext,
     run: RunRecord,
 ) -> anyhow::Result<()> {
-    let store = &platform.store;
     let id = run.id;
     let worker = training.worker.clone();
     let fail = async |why: String| -> anyhow::Result<()> {
@@ -254,8 +305,7 @@ async fn execute(
             Err(e) => return fail(format!("reading {}@{}: {e}", d.name, d.version)).await,
         }
     }
-    // The legs of whatever serves now; the run replaces only the head and the fusion.
-    let base = state.classifier.current();
+    let base = ctx.base;
     let environment = engine::runs::environment(&base);
     store
         .set_run_environment(id, &environment.to_string())
@@ -273,7 +323,7 @@ async fn execute(
     let thread = {
         let stop = stop.clone();
         let config = spec.config.clone();
-        let data_dir = state.data_dir.clone();
+        let data_dir = ctx.data_dir.clone();
         let run_dir = training.run_dir(id);
         let registry = training.registry();
         let threads = training.threads;
