@@ -17,6 +17,11 @@ pub(crate) enum Input {
         filename: Option<String>,
     },
     Source(Source),
+    /// Rows made here (a correction of the newest version), with what made them.
+    Rows {
+        rows: Vec<LabelledRow>,
+        source: String,
+    },
 }
 
 /// The version a registration made, or the newest one when the content was identical.
@@ -132,6 +137,7 @@ async fn rows_of(
             })?;
             Ok((rows, Source::Rulings.label(), None))
         }
+        Input::Rows { rows, source } => Ok((rows, source, None)),
         Input::Source(Source::Upload) => Err(Problem::bad_request(
             "Send the rows to upload them; a source is shared:<folder> or rulings.",
         )),

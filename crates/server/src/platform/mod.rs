@@ -15,6 +15,7 @@ mod casework;
 mod datasets;
 mod datasets_api;
 mod datasets_pages;
+mod error_analysis;
 mod errors;
 mod models_api;
 pub(crate) mod openapi;
@@ -185,6 +186,10 @@ fn training_handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> 
         ("GET", "/models") => get(runs_pages::models_page),
         ("GET", "/models/compare") => get(runs_pages::compare_page),
         ("POST", "/models/rollback") => post(runs_pages::rollback_submit),
+        ("GET", "/models/{version}/errors") => get(error_analysis::errors_page),
+        ("POST", "/models/{version}/errors/correct") => post(error_analysis::correct_submit),
+        ("GET", "/api/v1/models/{version}/errors") => get(error_analysis::errors_json),
+        ("POST", "/api/v1/models/{version}/errors/correct") => post(error_analysis::correct_json),
         ("POST", "/models/{version}/{action}") => post(runs_pages::model_action_submit),
         _ => return None,
     })

@@ -394,7 +394,7 @@ pub(crate) async fn models_page(
                             @let serves = serving.version.as_deref() == Some(m.version.as_str());
                             tr {
                                 td { code { (m.version) } @if serves { " " strong { "serving" } } }
-                                td { a href=(format!("/runs/{}", m.run_id)) { "#" (m.run_id) } }
+                                td { a href=(format!("/runs/{}", m.run_id)) { "#" (m.run_id) } br; a href=(format!("/models/{}/errors", m.version)) { "errors" } }
                                 td { (m.status) @if let Some(by) = &m.proposed_by { br; small { "proposed by " (by) @if let Some(n) = &m.proposal_note { @if !n.is_empty() { ": " (n) } } } } @if let Some(by) = &m.approved_by { br; small { "approved by " (by) } } }
                                 td { (metric(&metrics, "development", "top1")) }
                                 td { (metric(&metrics, "test", "top1")) }
@@ -559,7 +559,7 @@ const EXPLAINED_FLIPS: usize = 10;
 
 /// Why a version answered as it did: its best subheading, the tariff words that matched and
 /// the nearest labelled example.
-fn explain(c: &classify::Classifier, text: &str) -> String {
+pub(crate) fn explain(c: &classify::Classifier, text: &str) -> String {
     let answer = c.classify(text, 1);
     let Some(best) = answer.candidates.first() else {
         return "no candidate".into();

@@ -269,6 +269,112 @@ async fn a_run_trains_live_registers_its_model_and_reproduces_it() {
     let trail = p.store.audit_trail(&format!("run:{id}")).await.unwrap();
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["run.queued", "run.started", "run.succeeded"]);
+
+    // Error analysis: the misclassified development cases, filtered; a correction becomes the
+    // next version of the case's data set (the shared folder is registered first).
+    let (status, errors) = p
+        .get(
+            As::Reviewer,
+            &format!("/api/v1/models/{model}/errors?set=development"),
+        )
+        .await;
+    assert_eq!(status, 200, "{errors}");
+    let cases = errors["cases"].as_array().unwrap();
+    assert!(!cases.is_empty() && cases.iter().all(|c| c["gold_rank"] != 1));
+    let first = cases[0].clone();
+    let source = first["source"].as_str().unwrap().to_string();
+    let (_, by_source) = p
+        .get(
+            As::Reviewer,
+            &format!("/api/v1/models/{model}/errors?set=development&source={source}"),
+        )
+        .await;
+    assert!(
+        by_source["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["source"] == source.as_str())
+    );
+    let (_, confident) = p
+        .get(
+            As::Reviewer,
+            &format!("/api/v1/models/{model}/errors?set=development&confidence=high"),
+        )
+        .await;
+    assert!(
+        confident["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["confidence"].as_f64().unwrap() > 0.7)
+    );
+    let correct_path = format!("/api/v1/models/{model}/errors/correct");
+    let correct = |body: Value| p.json(As::DataScientist, Method::POST, &correct_path, Some(body));
+    let (status, _) = correct(json!({"set": "development", "case_id": first["case_id"], "action": "relabel", "code": "12"})).await;
+    assert_eq!(status, 422, "a chapter is not a label");
+    let (status, fixed) = correct(json!({"set": "development", "case_id": first["case_id"], "action": "relabel", "code": "010121"})).await;
+    assert_eq!(status, 201, "{fixed}");
+    assert_eq!(
+        (fixed["dataset"].as_str(), fixed["version"].as_i64()),
+        (Some(source.as_str()), Some(2))
+    );
+    assert!(
+        fixed["source"].as_str().unwrap().contains("relabelled"),
+        "{fixed}"
+    );
+    let rows = |v: i64| {
+        let (p, source) = (&p, source.clone());
+        async move {
+            let res = p
+                .call(
+                    As::Reviewer,
+                    Method::GET,
+                    &format!("/api/v1/datasets/{source}/versions/{v}/rows"),
+                    None,
+                )
+                .await;
+            res.text()
+                .await
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .collect::<Vec<Value>>()
+        }
+    };
+    let (v1, v2) = (rows(1).await, rows(2).await);
+    let find = |rows: &[Value]| {
+        rows.iter()
+            .find(|r| r["id"] == first["case_id"])
+            .map(|r| r["code"].clone())
+    };
+    assert_ne!(
+        find(&v1),
+        Some(json!("010121")),
+        "version 1 stays as it was"
+    );
+    assert_eq!(find(&v2), Some(json!("010121")));
+    let second = cases
+        .iter()
+        .find(|c| c["source"] == source.as_str() && c["case_id"] != first["case_id"])
+        .unwrap();
+    let (status, vague) =
+        correct(json!({"set": "development", "case_id": second["case_id"], "action": "vague"}))
+            .await;
+    assert_eq!(status, 201, "{vague}");
+    assert_eq!(vague["rows"].as_i64().unwrap(), v2.len() as i64 - 1);
+    // The page shows the cases with their correction forms.
+    let res = p
+        .call(
+            As::DataScientist,
+            Method::GET,
+            &format!("/models/{model}/errors?set=development"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("misclassified cases match") && html.contains("Too vague"));
 }
 
 #[tokio::test]
