@@ -19,7 +19,7 @@
 //! expected lines hold with or without the encoder and the trained head.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -487,10 +487,21 @@ impl Drop for Classroom {
     }
 }
 
+/// `CUSTOMS_COURSE_ENCODER=1` runs the course with the sentence encoder (the model files in
+/// the workspace's models/, from scripts/fetch-model), to check that the expected output
+/// holds with it too. The first start then embeds the corpus: many minutes in a debug build.
+fn with_encoder() -> bool {
+    std::env::var("CUSTOMS_COURSE_ENCODER").is_ok_and(|v| v == "1")
+}
+
 fn customs(state: &Path, data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_customs"));
-    cmd.arg("--no-encoder")
-        .arg("--data-dir")
+    if with_encoder() {
+        cmd.arg("--model-dir").arg(workspace().join("models"));
+    } else {
+        cmd.arg("--no-encoder");
+    }
+    cmd.arg("--data-dir")
         .arg(data)
         .arg("--state-dir")
         .arg(state)
@@ -622,9 +633,10 @@ impl Classroom {
                 );
                 return;
             }
+            let limit = if with_encoder() { 6 * STARTUP } else { STARTUP };
             assert!(
-                started.elapsed() < STARTUP,
-                "customs serve not ready after {STARTUP:?}:\n{}",
+                started.elapsed() < limit,
+                "customs serve not ready after {limit:?}:\n{}",
                 std::fs::read_to_string(&self.log).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(250));
@@ -657,20 +669,43 @@ impl Classroom {
             // A command may stop reading early (a dialogue that ended).
             let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         }
-        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        // Read both pipes while waiting, and give up on a command that hangs.
+        let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                break Some(status);
+            }
+            if started.elapsed() > STEP {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
         let text = format!(
             "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&stdout.join().unwrap_or_default()),
+            String::from_utf8_lossy(&stderr.join().unwrap_or_default())
         );
         let squashed = squash(&text);
         let mut problems = Vec::new();
-        if out.status.code() != Some(cmd.exit) {
-            problems.push(format!(
-                "exit status {:?}, expected {}",
-                out.status.code(),
-                cmd.exit
-            ));
+        match status {
+            None => problems.push(format!("still running after {STEP:?}: killed")),
+            Some(s) if s.code() != Some(cmd.exit) => {
+                problems.push(format!("exit status {:?}, expected {}", s.code(), cmd.exit))
+            }
+            Some(_) => {}
         }
         for e in &cmd.expect {
             if !squashed.contains(&squash(e)) {
@@ -815,6 +850,24 @@ fn every_lesson_has_exercises_and_its_twin() {
             ));
         }
         for (a, b) in en.iter().zip(list) {
+            let kinds = |l: &Lesson| {
+                l.exercises
+                    .iter()
+                    .map(|e| match e.kind {
+                        Kind::Console(_) => "console",
+                        Kind::Http(_) => "http",
+                    })
+                    .collect::<Vec<_>>()
+            };
+            if a.file == b.file && a.exercises.len() == b.exercises.len() && kinds(a) != kinds(b) {
+                problems.push(format!(
+                    "{} and {} have their exercises in a different order: {:?} and {:?}",
+                    a.path,
+                    b.path,
+                    kinds(a),
+                    kinds(b)
+                ));
+            }
             if a.file == b.file && a.exercises.len() != b.exercises.len() {
                 problems.push(format!(
                     "{} has {} exercises, {} has {}",

@@ -191,7 +191,6 @@ async fn lesson_page(mut ctx: PageCtx, Path((lang, slug)): Path<(String, String)
     ctx.lang = lang_of_path;
     let text = lesson.text(lang_of_path);
     let body = html! {
-        p.meta { a href="/course" { (if lang_of_path == Lang::ZhTw { "課程" } else { "Course" }) } }
         article.course { (PreEscaped(render(text, lang_of_path.tag()))) }
     };
     page(&ctx, StatusCode::OK, lesson.title(lang_of_path), body)
