@@ -163,3 +163,74 @@ async fn the_tariff_and_the_duty_calculator_read_in_both_languages() {
         .unwrap();
     assert!(html.contains("United States") && html.contains("85171300005"));
 }
+
+#[tokio::test]
+async fn pages_link_the_lesson_that_covers_them_and_the_lessons_render() {
+    let s = start(Profile::Public).await;
+    for (page, lesson) in [
+        ("/", "/course/en/01-hs-classification"),
+        ("/search?q=laptop", "/course/en/02-searching-the-tariff"),
+        ("/sections/II", "/course/en/02-searching-the-tariff"),
+        ("/codes/0813", "/course/en/02-searching-the-tariff"),
+        ("/tariff", "/course/en/02-searching-the-tariff"),
+        ("/tariff/0813", "/course/en/02-searching-the-tariff"),
+        ("/classify?d=laptop", "/course/en/03-reading-the-classifier"),
+        ("/guide", "/course/en/03-reading-the-classifier"),
+    ] {
+        let html = s.get(page).await.text().await.unwrap();
+        assert!(
+            html.contains(&format!(r#"href="{lesson}""#)),
+            "{page} links {lesson}"
+        );
+    }
+    let zh = s
+        .get("/classify?d=laptop&lang=zh-TW")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        zh.contains(r#"href="/course/zh-TW/03-reading-the-classifier""#) && zh.contains("第 3 課"),
+        "a Chinese page links the Chinese lesson by its title"
+    );
+
+    // The lesson itself: markdown as HTML, links between lessons and to files rewritten.
+    let res = s.get("/course/en/03-reading-the-classifier").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<h1>Lesson 3: How the classifier decides"));
+    assert!(html.contains(r#"<pre><code class="language-console">"#));
+    assert!(html.contains(r#"href="/course/en/02-searching-the-tariff""#));
+    assert!(html.contains(r#"href="/course/zh-TW/03-reading-the-classifier""#));
+    assert!(html.contains(r#"href="/course""#));
+    let zh = s.get("/course/zh-TW/01-hs-classification").await;
+    assert_eq!(zh.headers()["content-language"], "zh-TW");
+    assert!(zh.text().await.unwrap().contains("解釋準則"));
+    // The language switch leads to the twin lesson.
+    let switched = s.get("/course/en/01-hs-classification?lang=zh-TW").await;
+    assert_eq!(switched.status(), 303);
+    assert_eq!(
+        switched.headers()["location"],
+        "/course/zh-TW/01-hs-classification"
+    );
+    let index = s.get("/course").await.text().await.unwrap();
+    assert!(index.contains(r#"href="/course/en/08-checking-declarations""#));
+    assert!(index.contains(r#"href="/course/zh-TW/04-data-sets""#));
+    let file = s.get("/course/files/declarations.csv").await;
+    assert_eq!(file.status(), 200);
+    assert!(
+        file.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        file.text()
+            .await
+            .unwrap()
+            .starts_with("id,description,declared_code")
+    );
+    assert_eq!(s.get("/course/en/05-training").await.status(), 404);
+    assert_eq!(s.get("/course/fr/01-hs-classification").await.status(), 404);
+    assert_eq!(s.get("/course/files/secret.txt").await.status(), 404);
+}

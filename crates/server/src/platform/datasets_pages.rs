@@ -20,6 +20,7 @@ use super::pages::{csrf_field, redirect_with_msg};
 use super::pages_vehicles::line_report;
 use super::{Caller, platform};
 use crate::limits::MAX_DATASET_BYTES;
+use crate::web::course::lesson_link;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
@@ -83,6 +84,7 @@ async fn render_list(
         "Data sets",
         html! {
             h1 { "Labelled data sets" }
+            (lesson_link(ctx, 4))
             (top)
             @if sets.is_empty() {
                 p { "No data set is registered yet." }
@@ -205,6 +207,7 @@ pub(crate) async fn versions_page(
         html! {
             p { a href="/datasets" { "Data sets" } }
             h1 { "Data set " (name) }
+            (lesson_link(&ctx, 4))
             table {
                 thead { tr { th { "Version" } th { "Rows" } th { "sha256" } th { "Source" } th { "Registered" } th { "By" } } }
                 tbody {
@@ -288,6 +291,7 @@ pub(crate) async fn card_page(
         html! {
             p { a href="/datasets" { "Data sets" } " › " a href=(format!("/datasets/{}", meta.name)) { (meta.name) } }
             h1 { "Data card: " (title) }
+            (lesson_link(&ctx, 4))
             (notice(q.msg.as_deref()))
             p { "From " (meta.source) @if let Some(f) = &meta.filename { " (" (f) ")" } ", registered " (meta.created_at) " by " (meta.created_by) "." }
             (figures(&meta, &card))

@@ -118,6 +118,7 @@ pub async fn classify_page(
     let body = html! {
         h1 { (t.classify_title) }
         p.lead { (t.classify_lead) }
+        (super::course::lesson_link(&ctx, 3))
         (form(&ctx, d))
         @if let Some(r) = &found { (results(&ctx, r)) }
     };

@@ -77,6 +77,7 @@ fn step_view(ctx: &PageCtx, r: &GuideResponse, error: Option<&str>) -> Markup {
     let base = format!("/guide/{}", r.session);
     html! {
         h1 { (t.guide_title) }
+        (super::course::lesson_link(ctx, 3))
         @if !r.description.is_empty() { p.lead { "“" (r.description) "”" } }
         @if ctx.lang != super::Lang::En { p.hint { (t.guide_texts_english) } }
         @if let Some(e) = error { p.notice role="alert" { (e) } }
@@ -183,6 +184,7 @@ pub async fn start_page(ctx: PageCtx) -> Response {
     let body = html! {
         h1 { (t.guide_title) }
         p.lead { (t.guide_lead) }
+        (super::course::lesson_link(&ctx, 3))
         (start_form(&ctx, ""))
     };
     page(&ctx, StatusCode::OK, t.guide_title, body)

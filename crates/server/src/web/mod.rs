@@ -1,6 +1,7 @@
 //! Server-rendered pages: home, search, sections and codes. They work without JavaScript.
 
 mod classify_page;
+pub(crate) mod course;
 mod guide_page;
 mod i18n;
 pub(crate) mod layout;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tariff/{code}/concordance", get(tariff_page::concordance))
         .route("/duty", get(tariff_page::duty))
         .route("/assets/style.css", get(style))
+        .merge(course::routes())
 }
 
 async fn style() -> Response {
@@ -98,6 +100,7 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> Response {
     let body = html! {
         h1 { (t.site_name) }
         p.lead { (t.tagline) }
+        (course::lesson_link(&ctx, 1))
         (search_form(&ctx, ""))
         p { a.cta href="/classify" { (t.classify_nav) " →" } " " a.cta href="/guide" { (t.guide_nav) " →" } }
         h2 { (t.browse_sections) }
@@ -155,6 +158,7 @@ async fn search(
     let body = html! {
         (search_form(&ctx, &checked.text))
         h1 { (heading) }
+        (course::lesson_link(&ctx, 2))
         @if !found.expansions.is_empty() {
             p.note {
                 (t.also_searched) ": "
@@ -213,6 +217,7 @@ async fn section(
             li aria-current="page" { (label) }
         } }
         h1 { span.num { (label) } " " (section.title) }
+        (course::lesson_link(&ctx, 2))
         h2 { (t.chapters) }
         ul.codes {
             @for c in section.chapters.iter().filter_map(|c| hs.get(c)) {
@@ -253,6 +258,7 @@ async fn code(State(state): State<AppState>, ctx: PageCtx, Path(raw): Path<Strin
         } }
         p.level { (t.level(node.level())) }
         h1 { span.num { (code.dotted()) } " " (node.description) }
+        (course::lesson_link(&ctx, 2))
         (search_form(&ctx, ""))
         h2 { (t.contents) }
         @if children.is_empty() {

@@ -112,6 +112,7 @@ pub async fn root(
         title,
         html! {
             h1 { (title) }
+            (super::course::lesson_link(&ctx, 2))
             @if state.tariff.is_none() { p.alert { "The national tariff is not loaded on this instance." } }
             (code_form(&ctx, ""))
             ul.codes { @for c in &chapters { li { (node_link(&ctx, c)) } } }
@@ -186,6 +187,7 @@ pub async fn show(
                 @for p in &n.path { li { (node_link(&ctx, p)) } }
             } }
             h1 { span.num { (dotted(&n.code)) } " " (name(&ctx, &n.names)) }
+            (super::course::lesson_link(&ctx, 2))
             (rates_table(&ctx, &n))
             @if !n.children.is_empty() {
                 ul.codes { @for c in &n.children {
@@ -247,6 +249,7 @@ pub async fn concordance(
         &title,
         html! {
             h1 { span.num { (dotted(&c.hs6)) } " " (name(&ctx, &c.names)) }
+            (super::course::lesson_link(&ctx, 2))
             div.concordance {
                 (schedule("Taiwan 臺灣", &c.tw))
                 (schedule("United States", &c.us))

@@ -310,6 +310,10 @@ async fn analysts_upload_a_data_set_and_read_its_card_from_the_pages() {
         "the private nav links data sets"
     );
     assert!(list.contains("Register from source") && list.contains("shared:uk-ott-fpo-parcels"));
+    assert!(
+        list.contains(r#"href="/course/en/04-data-sets""#),
+        "the page links the lesson on data sets"
+    );
     let (_, as_reviewer) = page_text(&p, As::Reviewer, "/datasets").await;
     assert!(
         !as_reviewer.contains("enctype"),
