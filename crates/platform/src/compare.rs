@@ -79,6 +79,8 @@ pub struct Comparison {
     pub overall: Difference,
     pub verdict: String,
     pub resamples: usize,
+    /// By the gold code's section (roman numeral), then chapter (two digits).
+    pub by_section: Vec<GroupDifference>,
     pub by_chapter: Vec<GroupDifference>,
     pub by_source: Vec<GroupDifference>,
     /// Wrong under A, right under B.
@@ -136,8 +138,15 @@ pub fn paired_bootstrap(a: &[bool], b: &[bool], resamples: usize, seed: u64) -> 
     }
 }
 
-/// Compares A's and B's answers on the same set, paired by case id.
-pub fn compare(a: &[CaseResult], b: &[CaseResult], resamples: usize, seed: u64) -> Comparison {
+/// Compares A's and B's answers on the same set, paired by case id. `section_of` names the
+/// section of a gold code (the nomenclature's business, not this crate's).
+pub fn compare(
+    a: &[CaseResult],
+    b: &[CaseResult],
+    resamples: usize,
+    seed: u64,
+    section_of: &dyn Fn(&str) -> Option<String>,
+) -> Comparison {
     let by_id: BTreeMap<&str, &CaseResult> = b.iter().map(|r| (r.case_id.as_str(), r)).collect();
     let pairs: Vec<(&CaseResult, &CaseResult)> = a
         .iter()
@@ -186,6 +195,7 @@ pub fn compare(a: &[CaseResult], b: &[CaseResult], resamples: usize, seed: u64) 
         verdict: overall.verdict().to_string(),
         overall,
         resamples,
+        by_section: grouped(&|r| section_of(&r.gold).unwrap_or_else(|| "?".into())),
         by_chapter: grouped(&|r| r.gold.chars().take(2).collect()),
         by_source: grouped(&|r| r.source.clone()),
         to_right: pairs
@@ -262,7 +272,8 @@ mod tests {
             case(2, "610910", 1, "uk"),
             case(1, "081340", 1, "uk"),
         ];
-        let c = compare(&a, &b, 200, 3);
+        let section = |code: &str| Some(if code < "50" { "I-X" } else { "XI-XXI" }.to_string());
+        let c = compare(&a, &b, 200, 3, &section);
         assert_eq!(c.overall.cases, 3);
         assert_eq!(c.unpaired, 1);
         assert_eq!(c.to_right.len(), 1);
@@ -276,5 +287,6 @@ mod tests {
                 .iter()
                 .any(|g| g.group == "cbp" && g.difference.diff == -1.0)
         );
+        assert_eq!(c.by_section.len(), 2);
     }
 }

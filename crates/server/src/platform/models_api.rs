@@ -125,8 +125,20 @@ pub(crate) async fn comparison(
             ),
         ));
     }
+    let index = state.index.clone();
     Ok(tokio::task::spawn_blocking(move || {
-        platform::compare(&ra, &rb, platform::compare::RESAMPLES, BOOTSTRAP_SEED)
+        let hs = index.nomenclature();
+        let section_of = |code: &str| {
+            let chapter = nomenclature::HsCode::parse(code.get(..2)?).ok()?;
+            Some(hs.get(&chapter)?.section?.roman().to_string())
+        };
+        platform::compare(
+            &ra,
+            &rb,
+            platform::compare::RESAMPLES,
+            BOOTSTRAP_SEED,
+            &section_of,
+        )
     })
     .await
     .expect("the comparison does not panic"))

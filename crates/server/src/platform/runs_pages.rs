@@ -670,6 +670,8 @@ pub(crate) async fn compare_page(
             }
             figure.chart { (PreEscaped(interval_svg(&c.overall))) figcaption { "Paired bootstrap over the cases, " (c.resamples) " resamples." } }
             p.verdict { strong { (verdict) } }
+            h2 { "By section" }
+            (group_table(&c.by_section, "Section"))
             h2 { "By chapter" }
             @if !chapters.is_empty() { figure.chart { (PreEscaped(bar_chart("Change in top-1 accuracy by chapter, percentage points (largest first)", &chapters))) } }
             (group_table(&c.by_chapter, "Chapter"))

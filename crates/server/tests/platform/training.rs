@@ -564,6 +564,12 @@ async fn promotion_takes_two_people_swaps_under_load_and_rolls_back() {
             .contains(&cmp["comparison"]["verdict"].as_str().unwrap())
     );
     assert!(cmp["comparison"]["by_chapter"].as_array().unwrap().len() > 1);
+    assert!(
+        !cmp["comparison"]["by_section"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let flips = cmp["comparison"]["to_right"].as_array().unwrap().len()
         + cmp["comparison"]["to_wrong"].as_array().unwrap().len();
     let a_right = (overall["a"].as_f64().unwrap() * 40.0).round() as i64;
