@@ -74,6 +74,22 @@ impl Training {
         self.state_dir.join("runs").join(format!("run-{id}"))
     }
 
+    /// The machine's training lock: held by whichever process trains now (a server's worker,
+    /// `customs worker`, `customs train --config`), so one machine runs one run at a time.
+    /// `None` while another process holds it.
+    pub fn machine_lock(&self) -> Option<std::fs::File> {
+        let dir = self.state_dir.join("runs");
+        std::fs::create_dir_all(&dir).ok()?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".training.lock"))
+            .ok()?;
+        file.try_lock().ok()?;
+        Some(file)
+    }
+
     /// A registered version as a classifier over the installed legs.
     pub fn classifier_for(&self, record: &ModelRecord) -> anyhow::Result<Classifier> {
         let dir = self.state_dir.join(&record.dir);
@@ -195,7 +211,12 @@ pub async fn run_worker(state: AppState, platform: Arc<Platform>, training: Arc<
         if let Err(e) = sync_serving(&state, &platform, &training).await {
             tracing::warn!(error = %e, "could not follow the serving model");
         }
-        if training.trains {
+        let lock = if training.trains {
+            training.machine_lock()
+        } else {
+            None
+        };
+        if lock.is_some() {
             match platform
                 .store
                 .claim_run(&training.worker, training.lease)
@@ -216,6 +237,7 @@ pub async fn run_worker(state: AppState, platform: Arc<Platform>, training: Arc<
                 Err(e) => tracing::warn!(error = %e, "could not read the training queue"),
             }
         }
+        drop(lock);
         tokio::time::sleep(training.poll).await;
     }
 }
@@ -237,6 +259,10 @@ pub async fn work(
 ) -> anyhow::Result<Vec<i64>> {
     let mut done = Vec::new();
     loop {
+        // Another process of this machine is training: the run waits its turn.
+        let Some(_lock) = training.machine_lock() else {
+            return Ok(done);
+        };
         let claimed = match only {
             Some(id) => {
                 store

@@ -704,3 +704,18 @@ async fn promotion_takes_two_people_swaps_under_load_and_rolls_back() {
     assert_eq!(actions[1].0, "serving.rollback");
     assert_eq!(p.store.model(b).await.unwrap().unwrap().status, "promoted");
 }
+
+#[test]
+fn one_process_of_a_machine_trains_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let training = server::platform::training::Training::new(
+        dir.path().to_path_buf(),
+        crate::common::classifier(),
+        true,
+    );
+    let held = training.machine_lock();
+    assert!(held.is_some());
+    assert!(training.machine_lock().is_none(), "a second trainer waits");
+    drop(held);
+    assert!(training.machine_lock().is_some());
+}
