@@ -204,6 +204,9 @@ fn eval_cases(
                 .collect(),
             None => Vec::new(),
         },
+        EvalSet::AllDatasets => {
+            anyhow::bail!("\"datasets\" was not expanded when the run was queued")
+        }
         EvalSet::Dataset(_) => inputs
             .dataset_eval
             .iter()

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::check_name;
 
+/// In `[evaluate] sets`: the test split of every platform data set's newest version, resolved
+/// when the run is queued.
+pub const ALL_DATASETS: &str = "datasets";
+
 /// Evaluation sets every installation has: the corpus's own development and test splits
 /// and the held-out rulings of the US CBP sample.
 pub const BUILTIN_EVAL_SETS: [&str; 3] = ["development", "test", "cbp"];
@@ -115,7 +119,11 @@ pub struct EvalConfig {
 impl Default for EvalConfig {
     fn default() -> Self {
         EvalConfig {
-            sets: BUILTIN_EVAL_SETS.iter().map(|s| s.to_string()).collect(),
+            sets: BUILTIN_EVAL_SETS
+                .iter()
+                .chain(&[ALL_DATASETS])
+                .map(|s| s.to_string())
+                .collect(),
             max_cases: None,
         }
     }
@@ -162,6 +170,8 @@ impl std::fmt::Display for DatasetRef {
 pub enum EvalSet {
     Builtin(String),
     Dataset(DatasetRef),
+    /// Every data set (expanded to `Dataset`s when the run is queued).
+    AllDatasets,
 }
 
 impl EvalSet {
@@ -169,11 +179,14 @@ impl EvalSet {
         if let Some(rest) = text.strip_prefix("dataset:") {
             return DatasetRef::parse(rest).map(EvalSet::Dataset);
         }
+        if text == ALL_DATASETS {
+            return Ok(EvalSet::AllDatasets);
+        }
         if BUILTIN_EVAL_SETS.contains(&text) {
             return Ok(EvalSet::Builtin(text.to_string()));
         }
         Err(format!(
-            "{text:?} is not an evaluation set: use development, test, cbp or dataset:NAME[@VERSION]"
+            "{text:?} is not an evaluation set: use development, test, cbp, datasets (all of them) or dataset:NAME[@VERSION]"
         ))
     }
 }
@@ -326,7 +339,8 @@ mod tests {
         assert_eq!(c.seed, 20261130);
         assert_eq!(c.train, HyperConfig::default());
         assert!(c.data.shared_labelled);
-        assert_eq!(c.eval_sets().unwrap().len(), 3);
+        assert_eq!(c.eval_sets().unwrap().len(), 4);
+        assert_eq!(c.eval_sets().unwrap()[3], EvalSet::AllDatasets);
         // It round-trips through TOML.
         assert_eq!(RunConfig::from_toml(&c.to_toml()).unwrap(), c);
     }

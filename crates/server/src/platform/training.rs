@@ -119,8 +119,30 @@ pub struct ResolvedDataset {
 }
 
 /// Resolves a config's data set names to versions; a missing one is named.
-pub async fn resolve(store: &store::Store, config: RunConfig) -> Result<RunSpec, Vec<String>> {
+pub async fn resolve(store: &store::Store, mut config: RunConfig) -> Result<RunSpec, Vec<String>> {
     let mut errors = Vec::new();
+    // "datasets" stands for every data set's newest version, fixed now.
+    if config
+        .evaluate
+        .sets
+        .iter()
+        .any(|s| s == platform::runs::ALL_DATASETS)
+    {
+        let all = store.datasets().await.map_err(|e| vec![e.to_string()])?;
+        let mut sets: Vec<String> = Vec::new();
+        for s in std::mem::take(&mut config.evaluate.sets) {
+            if s == platform::runs::ALL_DATASETS {
+                sets.extend(
+                    all.iter()
+                        .map(|d| format!("dataset:{}@{}", d.name, d.latest.version)),
+                );
+            } else if !sets.contains(&s) {
+                sets.push(s);
+            }
+        }
+        sets.dedup();
+        config.evaluate.sets = sets;
+    }
     let mut lookup = async |r: &platform::DatasetRef, field: &str| -> Option<ResolvedDataset> {
         match store.dataset_version(&r.name, r.version).await {
             Ok(Some(v)) => Some(ResolvedDataset {

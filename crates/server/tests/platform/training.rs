@@ -241,6 +241,32 @@ async fn a_run_trains_live_registers_its_model_and_reproduces_it() {
         metrics["development"]
     );
 
+    // Without [evaluate], every set the platform knows: the built-in ones and each data set's
+    // newest version, fixed when queued. Cancelled while queued: it never trains.
+    let quick = config("everything", 5);
+    let without_evaluate = &quick[..quick.find("[evaluate]").unwrap()];
+    let (status, all) = submit(&p, As::DataScientist, without_evaluate).await;
+    assert_eq!(status, 202, "{all}");
+    assert_eq!(
+        all["spec"]["config"]["evaluate"]["sets"],
+        json!(["development", "test", "cbp", "dataset:parcels@1"])
+    );
+    let (status, _) = p
+        .json(
+            As::DataScientist,
+            Method::POST,
+            &format!("/api/v1/runs/{}/cancel", all["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Cancelled before its worker claimed it, or stopped (or, if training beat the next
+    // heartbeat, finished): never lost.
+    let all = finished(&p, all["id"].as_i64().unwrap()).await;
+    assert!(
+        ["cancelled", "succeeded"].contains(&all["status"].as_str().unwrap()),
+        "{all}"
+    );
     // Cancelled while queued: never trains.
     let (_, long) = submit(
         &p,
