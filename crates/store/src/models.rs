@@ -82,6 +82,27 @@ fn state(m: &ModelRecord) -> String {
     .to_string()
 }
 
+const SELECT_SERVING: &str =
+    "SELECT version, previous, changed_at, changed_by FROM serving_model WHERE id = 1";
+
+/// The serving row, or the installation's own model when none was ever promoted.
+fn serving_of(row: Option<AnyRow>) -> Result<Serving> {
+    Ok(match row {
+        Some(r) => Serving {
+            version: r.try_get("version")?,
+            previous: r.try_get("previous")?,
+            changed_at: Some(r.try_get("changed_at")?),
+            changed_by: Some(r.try_get("changed_by")?),
+        },
+        None => Serving {
+            version: None,
+            previous: None,
+            changed_at: None,
+            changed_by: None,
+        },
+    })
+}
+
 impl WriteTx {
     async fn model_in_tx(&mut self, version: &str) -> Result<ModelRecord> {
         let row = sqlx::query(&format!(
@@ -95,25 +116,10 @@ impl WriteTx {
     }
 
     async fn serving_in_tx(&mut self) -> Result<Serving> {
-        let row = sqlx::query(
-            "SELECT version, previous, changed_at, changed_by FROM serving_model WHERE id = 1",
-        )
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(match row {
-            Some(r) => Serving {
-                version: r.try_get("version")?,
-                previous: r.try_get("previous")?,
-                changed_at: Some(r.try_get("changed_at")?),
-                changed_by: Some(r.try_get("changed_by")?),
-            },
-            None => Serving {
-                version: None,
-                previous: None,
-                changed_at: None,
-                changed_by: None,
-            },
-        })
+        let row = sqlx::query(SELECT_SERVING)
+            .fetch_optional(self.conn())
+            .await?;
+        serving_of(row)
     }
 
     async fn set_serving(
@@ -400,27 +406,10 @@ impl Store {
     }
 
     pub async fn serving(&self) -> Result<Serving> {
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(
-            "SELECT version, previous, changed_at, changed_by FROM serving_model WHERE id = 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(match row {
-            Some(r) => Serving {
-                version: r.try_get("version")?,
-                previous: r.try_get("previous")?,
-                changed_at: Some(r.try_get("changed_at")?),
-                changed_by: Some(r.try_get("changed_by")?),
-            },
-            None => Serving {
-                version: None,
-                previous: None,
-                changed_at: None,
-                changed_by: None,
-            },
-        })
+        let row = sqlx::query(SELECT_SERVING)
+            .fetch_optional(self.pool())
+            .await?;
+        serving_of(row)
     }
 }
 
