@@ -297,6 +297,37 @@ impl Store {
         Ok(Some(claimed))
     }
 
+    /// Requeues runs held by workers that are known to be gone (on this machine, a process
+    /// that no longer exists), without waiting for their lease: `gone` is asked per worker.
+    pub async fn requeue_orphans(
+        &self,
+        actor: &str,
+        gone: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.write().await?;
+        let running = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM training_runs WHERE status = 'running' ORDER BY id"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        let mut requeued = Vec::new();
+        for row in &running {
+            let run = record(row)?;
+            if run.worker.as_deref().is_some_and(gone) {
+                sqlx::query(
+                    "UPDATE training_runs SET status = 'queued', worker = NULL WHERE id = $1",
+                )
+                .bind(run.id)
+                .execute(tx.conn())
+                .await?;
+                tx.audit_run(&run, actor, "run.requeued").await?;
+                requeued.push(run.id);
+            }
+        }
+        tx.commit().await?;
+        Ok(requeued)
+    }
+
     /// Beats the heartbeat of a run `worker` holds. `Ok(false)`: stop (cancel requested, or
     /// the run is no longer this worker's).
     pub async fn heartbeat(&self, id: i64, worker: &str) -> Result<bool> {
@@ -547,8 +578,21 @@ mod tests {
             ));
             drop(tx);
 
+            // A worker known to be gone: its run is requeued at once, whatever its lease.
+            let e = enqueue(&store, "e").await;
+            store.claim_run("host-1", lease).await.unwrap().unwrap();
+            let back = store
+                .requeue_orphans("worker:host-2", &|w| w == "host-1")
+                .await
+                .unwrap();
+            assert_eq!(back, vec![e.id]);
+            assert_eq!(store.run(e.id).await.unwrap().unwrap().status, "queued");
+            let mut tx = store.write().await.unwrap();
+            tx.cancel_run(e.id, "user:dana").await.unwrap();
+            tx.commit().await.unwrap();
+
             let listed = store.runs(10).await.unwrap();
-            assert_eq!(listed.first().map(|r| r.id), Some(d.id));
+            assert_eq!(listed.first().map(|r| r.id), Some(e.id));
             let trail = store.audit_trail(&format!("run:{}", a.id)).await.unwrap();
             let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
             assert_eq!(

@@ -90,6 +90,18 @@ impl Training {
         Some(file)
     }
 
+    /// Whether `worker` was a process of this machine that no longer runs.
+    pub fn is_gone(&self, worker: &str) -> bool {
+        let Some((host, pid)) = worker.rsplit_once('-') else {
+            return false;
+        };
+        let mine = self.worker.rsplit_once('-').map(|(h, _)| h);
+        mine == Some(host)
+            && pid.parse::<u32>().is_ok_and(|pid| {
+                pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+            })
+    }
+
     /// A registered version as a classifier over the installed legs.
     pub fn classifier_for(&self, record: &ModelRecord) -> anyhow::Result<Classifier> {
         let dir = self.state_dir.join(&record.dir);
@@ -229,6 +241,22 @@ pub struct RunContext {
 /// Claims and runs queued training runs, one at a time, until the process ends; between
 /// runs, follows promotions made elsewhere.
 pub async fn run_worker(state: AppState, platform: Arc<Platform>, training: Arc<Training>) {
+    // Runs this machine's earlier processes left running (a restart, a crash) resume now,
+    // not a lease later.
+    if training.trains {
+        let actor = format!("worker:{}", training.worker);
+        match platform
+            .store
+            .requeue_orphans(&actor, &|w| training.is_gone(w))
+            .await
+        {
+            Ok(ids) if !ids.is_empty() => {
+                tracing::info!(runs = ?ids, "resuming runs left by a stopped process")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not look for runs left running"),
+        }
+    }
     loop {
         if let Err(e) = sync_serving(&state, &platform, &training).await {
             tracing::warn!(error = %e, "could not follow the serving model");

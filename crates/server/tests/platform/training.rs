@@ -744,4 +744,12 @@ fn one_process_of_a_machine_trains_at_a_time() {
     assert!(training.machine_lock().is_none(), "a second trainer waits");
     drop(held);
     assert!(training.machine_lock().is_some());
+    // A run left by a process of this machine that no longer exists is resumed at start-up.
+    let (host, _) = training.worker.rsplit_once('-').unwrap();
+    assert!(training.is_gone(&format!("{host}-999999999")));
+    assert!(!training.is_gone(&training.worker), "this process is alive");
+    assert!(
+        !training.is_gone("another-machine-1"),
+        "another machine's worker has a lease"
+    );
 }
