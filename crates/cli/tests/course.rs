@@ -12,7 +12,14 @@
 //!   and a body (or `< docs/course/files/…` to send a file), then `HTTP <status>` and lines
 //!   the response must contain: plain text, or a JSON value on one line that must match part
 //!   of the JSON response (objects by their named keys, arrays by some element).
-//!   `{{name}}` in a request is the field `name` of an earlier JSON response in the lesson.
+//!   `{{name}}` in a request is the field `name` of the latest JSON response of the lesson
+//!   that has it; `{{result.model}}` a nested field, `{{runs.0.id}}` a list's item.
+//!   `[keep as NAME]` keeps the response under NAME (`{{NAME.result.model}}`), whatever
+//!   comes after; `{{…}}` also works in the expected lines. `[repeat until it matches]` sends the request again (every half second,
+//!   up to a step's time) until the status and the expected lines match.
+//! - `<!-- course: runs alone -->` in a lesson: no other lesson runs meanwhile (the other
+//!   language waits between its lessons), for lessons that change what the whole server
+//!   serves (promotion and rollback).
 //!
 //! One server (private profile, SQLite in a temporary state directory, no sentence encoder)
 //! serves the whole course; the command line shares its data and state directories. The
@@ -23,6 +30,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -35,6 +43,8 @@ const ACCOUNTS: &[(&str, &str, &str)] = &[
     ("officer", "olivia@course.example", "Olivia Wu"),
     ("admin", "root@course.example", "Root"),
 ];
+/// The marker of a lesson that runs while no other lesson does.
+const RUNS_ALONE: &str = "<!-- course: runs alone -->";
 const PASSWORD: &str = "course password 2026";
 const LANGUAGES: &[&str] = &["en", "zh-TW"];
 /// The first start builds the search index and the corpus and tunes the fusion: minutes in a
@@ -61,6 +71,8 @@ struct Lesson {
     /// The file name, the same in every language.
     file: String,
     exercises: Vec<Exercise>,
+    /// `<!-- course: runs alone -->`.
+    alone: bool,
 }
 
 #[derive(Debug)]
@@ -96,6 +108,10 @@ struct Http {
     body: Body,
     status: u16,
     expect: Vec<Expect>,
+    /// `[keep as NAME]`.
+    keep: Option<String>,
+    /// `[repeat until it matches]`.
+    repeat: bool,
 }
 
 #[derive(Debug)]
@@ -132,6 +148,7 @@ fn lessons(lang: &str) -> Result<Vec<Lesson>, String> {
                 path,
                 file,
                 exercises,
+                alone: text.lines().any(|l| l.trim() == RUNS_ALONE),
             })
         })
         .collect()
@@ -355,6 +372,8 @@ fn parse_http(body: &[&str], first: usize) -> Result<Http, String> {
         body: Body::None,
         status: 0,
         expect: Vec::new(),
+        keep: None,
+        repeat: false,
     };
     // Headers, until a blank line or the status line.
     let mut body_lines: Vec<&str> = Vec::new();
@@ -369,6 +388,21 @@ fn parse_http(body: &[&str], first: usize) -> Result<Http, String> {
         }
         if status_seen {
             if text.is_empty() || text == "..." || text == "…" {
+                continue;
+            }
+            if text == "[repeat until it matches]" {
+                http.repeat = true;
+                continue;
+            }
+            if let Some(name) = text
+                .strip_prefix("[keep as ")
+                .and_then(|r| r.strip_suffix(']'))
+            {
+                let name = name.trim();
+                if name.is_empty() || name.contains(['.', '{', '}', ' ']) {
+                    return Err(format!("{line}: [keep as NAME] takes a plain name"));
+                }
+                http.keep = Some(name.to_string());
                 continue;
             }
             let json = (text.starts_with('{') || text.starts_with('['))
@@ -723,30 +757,48 @@ impl Classroom {
         }
     }
 
-    /// Sends one request; the differences, if any. JSON responses leave their top-level
-    /// fields in `vars` for later requests of the lesson.
-    fn send(
-        &self,
-        h: &Http,
-        lang: &str,
-        vars: &mut BTreeMap<String, String>,
-    ) -> Result<(), String> {
-        let fill = |text: &str| -> Result<String, String> {
-            let mut out = String::new();
-            let mut rest = text;
-            while let Some(start) = rest.find("{{") {
-                let end = rest[start..].find("}}").ok_or("an unclosed {{")?;
-                let name = rest[start + 2..start + end].trim();
-                let value = vars.get(name).ok_or(format!(
-                    "no earlier response of the lesson gave {{{{{name}}}}}"
-                ))?;
-                out.push_str(&rest[..start]);
-                out.push_str(value);
-                rest = &rest[start + end + 2..];
+    /// Sends one request (again and again with `[repeat until it matches]`); the
+    /// differences, if any. JSON responses stay in `answers` for later requests' `{{…}}`.
+    fn send(&self, h: &Http, lang: &str, answers: &mut Answers) -> Result<(), String> {
+        let started = Instant::now();
+        loop {
+            let (status, text) = self.send_once(h, lang, answers)?;
+            let json: Option<Value> = serde_json::from_str(&text).ok();
+            let problems = check_response(h, status, &text, json.as_ref(), answers)?;
+            let again = h.repeat && !problems.is_empty() && started.elapsed() < STEP;
+            if again {
+                std::thread::sleep(Duration::from_millis(500));
+                continue;
             }
-            out.push_str(rest);
-            Ok(out)
-        };
+            if let Some(v) = &json {
+                answers.latest.push(v.clone());
+                if let Some(name) = &h.keep {
+                    answers.kept.insert(name.clone(), v.clone());
+                }
+            }
+            if problems.is_empty() {
+                return Ok(());
+            }
+            let shown = json
+                .as_ref()
+                .and_then(|v| serde_json::to_string_pretty(v).ok())
+                .unwrap_or(text);
+            let waited = if h.repeat {
+                format!(" (repeated for {STEP:?})")
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "{}{waited}\n--- response ---\n{}",
+                problems.join("\n"),
+                excerpt(&shown)
+            ));
+        }
+    }
+
+    /// Sends the request once: the status and the body.
+    fn send_once(&self, h: &Http, lang: &str, answers: &Answers) -> Result<(u16, String), String> {
+        let fill = |text: &str| answers.fill(text);
         let url = format!("{}{}", self.base, fill(&h.path)?);
         let method = reqwest::Method::from_bytes(h.method.as_bytes()).map_err(|e| e.to_string())?;
         let mut req = self.http.request(method, &url);
@@ -773,53 +825,106 @@ impl Classroom {
                 req = req.body(bytes);
             }
         }
-        let (status, text) = self.runtime.block_on(async {
+        self.runtime.block_on(async {
             let res = req.send().await.map_err(|e| e.to_string())?;
             let status = res.status().as_u16();
             let text = res.text().await.map_err(|e| e.to_string())?;
             Ok::<_, String>((status, text))
-        })?;
-        let json: Option<Value> = serde_json::from_str(&text).ok();
-        if let Some(Value::Object(fields)) = &json {
-            for (k, v) in fields {
-                match v {
-                    Value::String(s) => vars.insert(k.clone(), s.clone()),
-                    Value::Number(n) => vars.insert(k.clone(), n.to_string()),
-                    _ => None,
-                };
-            }
-        }
-        let mut problems = Vec::new();
-        if status != h.status {
-            problems.push(format!("status {status}, expected {}", h.status));
-        }
-        let squashed = squash(&text);
-        for e in &h.expect {
-            match e {
-                Expect::Text(t) if !squashed.contains(&squash(t)) => {
+        })
+    }
+}
+
+/// What a response lacks of what the exercise expects (`{{…}}` in the expected lines
+/// filled in from the earlier answers).
+fn check_response(
+    h: &Http,
+    status: u16,
+    text: &str,
+    json: Option<&Value>,
+    answers: &Answers,
+) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
+    if status != h.status {
+        problems.push(format!("status {status}, expected {}", h.status));
+    }
+    let squashed = squash(text);
+    for e in &h.expect {
+        match e {
+            Expect::Text(t) => {
+                let t = answers.fill(t)?;
+                if !squashed.contains(&squash(&t)) {
                     problems.push(format!("the response does not contain {t:?}"));
                 }
-                Expect::Json(pattern) => match &json {
-                    Some(v) if json_found(pattern, v) => {}
+            }
+            Expect::Json(pattern) => {
+                let pattern: Value = serde_json::from_str(&answers.fill(&pattern.to_string())?)
+                    .map_err(|e| format!("{pattern} filled in is no longer JSON: {e}"))?;
+                match json {
+                    Some(v) if json_found(&pattern, v) => {}
                     Some(_) => problems.push(format!("no part of the JSON matches {pattern}")),
                     None => problems.push(format!("not JSON, so nothing matches {pattern}")),
-                },
-                Expect::Text(_) => {}
+                }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            let shown = json
-                .as_ref()
-                .and_then(|v| serde_json::to_string_pretty(v).ok())
-                .unwrap_or(text);
-            Err(format!(
-                "{}\n--- response ---\n{}",
-                problems.join("\n"),
-                excerpt(&shown)
-            ))
+    }
+    Ok(problems)
+}
+
+/// The JSON answers of a lesson so far, for `{{…}}` in later requests.
+#[derive(Default)]
+struct Answers {
+    /// In the order they came.
+    latest: Vec<Value>,
+    /// `[keep as NAME]`.
+    kept: BTreeMap<String, Value>,
+}
+
+/// A string, number or boolean at a dotted path (`result.model`, `runs.0.id`).
+fn at_path<'v>(value: &'v Value, path: &[&str]) -> Option<String> {
+    let mut v: &'v Value = value;
+    for key in path {
+        v = match v {
+            Value::Object(m) => m.get(*key)?,
+            Value::Array(a) => a.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Answers {
+    /// `{{name}}`: from the answer kept as the first part of the name, otherwise from the
+    /// latest answer that has the field.
+    fn lookup(&self, name: &str) -> Option<String> {
+        let path: Vec<&str> = name.split('.').collect();
+        if let (Some(kept), [_, rest @ ..]) = (self.kept.get(path[0]), path.as_slice())
+            && !rest.is_empty()
+        {
+            return at_path(kept, rest);
         }
+        self.latest.iter().rev().find_map(|v| at_path(v, &path))
+    }
+
+    fn fill(&self, text: &str) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            let end = rest[start..].find("}}").ok_or("an unclosed {{")?;
+            let name = rest[start + 2..start + end].trim();
+            let value = self.lookup(name).ok_or(format!(
+                "no earlier response of the lesson gave {{{{{name}}}}}"
+            ))?;
+            out.push_str(&rest[..start]);
+            out.push_str(&value);
+            rest = &rest[start + end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
     }
 }
 
@@ -892,12 +997,24 @@ fn every_lesson_has_exercises_and_its_twin() {
 }
 
 /// Runs the lessons in order; the failures, and how many commands and requests ran.
-fn run_lessons(room: &Classroom, lang: &str, lessons: &[Lesson]) -> (Vec<String>, usize, usize) {
+/// `gate` lets lessons of the two languages run side by side, and a lesson that runs alone
+/// (`<!-- course: runs alone -->`) only while no other lesson runs.
+fn run_lessons(
+    room: &Classroom,
+    gate: &RwLock<()>,
+    lang: &str,
+    lessons: &[Lesson],
+) -> (Vec<String>, usize, usize) {
     let mut failures = Vec::new();
     let (mut commands, mut requests) = (0, 0);
     for lesson in lessons {
+        let (_shared, _alone) = if lesson.alone {
+            (None, Some(gate.write().unwrap_or_else(|e| e.into_inner())))
+        } else {
+            (Some(gate.read().unwrap_or_else(|e| e.into_inner())), None)
+        };
         let lesson_started = Instant::now();
-        let mut vars = BTreeMap::new();
+        let mut answers = Answers::default();
         for ex in &lesson.exercises {
             match &ex.kind {
                 Kind::Console(cmds) => {
@@ -913,7 +1030,7 @@ fn run_lessons(room: &Classroom, lang: &str, lessons: &[Lesson]) -> (Vec<String>
                 }
                 Kind::Http(h) => {
                     requests += 1;
-                    if let Err(e) = room.send(h, lang, &mut vars) {
+                    if let Err(e) = room.send(h, lang, &mut answers) {
                         failures.push(format!(
                             "{}:{}: {} {}\n{e}",
                             lesson.path, ex.line, h.method, h.path
@@ -940,14 +1057,16 @@ fn the_course_runs() {
         .map(|l| lessons(l).unwrap_or_else(|e| panic!("{e}")))
         .collect();
     let room = Classroom::open();
+    let gate = RwLock::new(());
     let ready = started.elapsed();
-    // The languages run side by side (they use different data set names); each language's
-    // lessons run in order, as a reader does them.
+    // The languages run side by side (they use different data set, run and model names);
+    // each language's lessons run in order, as a reader does them; a lesson marked to run
+    // alone waits for the other language's current lesson, which waits for it.
     let results: Vec<(Vec<String>, usize, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = LANGUAGES
             .iter()
             .zip(&by_lang)
-            .map(|(lang, lessons)| scope.spawn(|| run_lessons(&room, lang, lessons)))
+            .map(|(lang, lessons)| scope.spawn(|| run_lessons(&room, &gate, lang, lessons)))
             .collect();
         handles
             .into_iter()
@@ -1028,4 +1147,25 @@ fn the_runner_reads_its_convention() {
     assert!(parse_command("customs search x > out.txt", 1).is_err());
     assert!(parse_command("rm -rf /", 1).is_err());
     assert!(parse_exercises("```python exercise\nx\n```\n").is_err());
+
+    // Polling, keeping an answer, nested fields.
+    let md = "```http exercise\nGET /api/v1/runs/{{id}}\n\nHTTP 200\n{\"status\": \"succeeded\"}\n[repeat until it matches]\n[keep as a]\n```\n";
+    let Kind::Http(h) = &parse_exercises(md).unwrap()[0].kind else {
+        panic!("http")
+    };
+    assert!(h.repeat && h.keep.as_deref() == Some("a") && h.expect.len() == 1);
+    assert!(parse_exercises("```http exercise\nGET /x\n\nHTTP 200\n[keep as a.b]\n```\n").is_err());
+    let mut answers = Answers::default();
+    answers
+        .latest
+        .push(serde_json::json!({"id": 1, "result": {"model": "head-a"}}));
+    answers.kept.insert("a".into(), answers.latest[0].clone());
+    answers
+        .latest
+        .push(serde_json::json!({"id": 2, "runs": [{"id": 7}], "result": {"model": "head-b"}}));
+    assert_eq!(
+        answers.fill("{{id}} {{result.model}} {{a.result.model}} {{runs.0.id}}"),
+        Ok("2 head-b head-a 7".to_string())
+    );
+    assert!(answers.fill("{{runs.1.id}}").is_err());
 }

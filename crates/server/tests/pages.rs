@@ -230,7 +230,10 @@ async fn pages_link_the_lesson_that_covers_them_and_the_lessons_render() {
             .unwrap()
             .starts_with("id,description,declared_code")
     );
-    assert_eq!(s.get("/course/en/05-training").await.status(), 404);
+    assert!(index.contains(r#"href="/course/en/05-training""#));
+    assert!(index.contains(r#"href="/course/zh-TW/06-comparing-models""#));
+    assert!(index.contains(r#"href="/course/en/07-promoting-and-rolling-back""#));
+    assert_eq!(s.get("/course/en/09-no-such-lesson").await.status(), 404);
     assert_eq!(s.get("/course/fr/01-hs-classification").await.status(), 404);
     assert_eq!(s.get("/course/files/secret.txt").await.status(), 404);
 }

@@ -15,6 +15,7 @@ use store::models::CaseRow;
 use super::datasets::{Input, Outcome, register};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
+use crate::web::course::lesson_link;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
@@ -150,6 +151,7 @@ pub(crate) async fn errors_page(
         html! {
             p { a href="/models" { "Model registry" } }
             h1 { "Errors of " code { (version) } " on " (set) }
+            (lesson_link(&ctx, 6))
             @if let Some(m) = &f.msg { p.notice role="status" { (m) } }
             p { (cases.len()) " misclassified cases match (the gold subheading was not the first answer). "
                 "Correct a gold label, or mark a case too vague to classify: the change becomes the next version of the data set the case came from, and a run on that version learns from it." }

@@ -14,6 +14,7 @@ use store::runs::RunRecord;
 
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
+use crate::web::course::lesson_link;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
@@ -109,6 +110,7 @@ async fn render_runs(
         "Training runs",
         html! {
             h1 { "Training runs" }
+            (lesson_link(ctx, 5))
             (top)
             p { "A run trains the classifier's trained leg on a recipe and data set versions, measures it and registers a model version. "
                 a href="/models" { "Model registry" } "." }
@@ -251,6 +253,7 @@ pub(crate) async fn run_page(
         html! {
             p { a href="/runs" { "Training runs" } " › " a href="/models" { "Model registry" } }
             h1 { "Run #" (run.id) ": " (run.name) }
+            (lesson_link(&ctx, 5))
             (notice(q.msg.as_deref()))
             dl.figures {
                 div { dt { "Status" } dd { span class=(format!("status {}", run.status)) { (run.status) } } }
@@ -374,6 +377,7 @@ pub(crate) async fn models_page(
         html! {
             p { a href="/runs" { "Training runs" } }
             h1 { "Model registry" }
+            (lesson_link(&ctx, 7))
             (notice(q.msg.as_deref()))
             p { "Serving: "
                 @match &serving.version { Some(v) => { code { (v) } }, None => { "the installation's own model (" code { (state.classifier.model_version()) } ")" } }
@@ -660,6 +664,7 @@ pub(crate) async fn compare_page(
         html! {
             p { a href="/models" { "Model registry" } }
             h1 { "A " code { (q.a) } " against B " code { (q.b) } }
+            (lesson_link(&ctx, 6))
             p { "On the " strong { (set) } " set: " (c.overall.cases) " cases both answered"
                 @if c.unpaired > 0 { " (" (c.unpaired) " answered by only one are left out)" } "." }
             dl.figures {

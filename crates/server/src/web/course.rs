@@ -43,6 +43,9 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(2, "02-searching-the-tariff"),
     lesson!(3, "03-reading-the-classifier"),
     lesson!(4, "04-data-sets"),
+    lesson!(5, "05-training"),
+    lesson!(6, "06-comparing-models"),
+    lesson!(7, "07-promoting-and-rolling-back"),
     lesson!(8, "08-checking-declarations"),
 ];
 
@@ -61,6 +64,26 @@ const FILES: &[(&str, &str)] = &[
     (
         "parcels.csv",
         include_str!("../../../../docs/course/files/parcels.csv"),
+    ),
+    (
+        "bad-run.toml",
+        include_str!("../../../../docs/course/files/bad-run.toml"),
+    ),
+    (
+        "quick-run.toml",
+        include_str!("../../../../docs/course/files/quick-run.toml"),
+    ),
+    (
+        "quick-run-zh.toml",
+        include_str!("../../../../docs/course/files/quick-run-zh.toml"),
+    ),
+    (
+        "wider-run.toml",
+        include_str!("../../../../docs/course/files/wider-run.toml"),
+    ),
+    (
+        "wider-run-zh.toml",
+        include_str!("../../../../docs/course/files/wider-run-zh.toml"),
     ),
 ];
 
@@ -202,6 +225,8 @@ async fn file(ctx: PageCtx, Path(name): Path<String>) -> Response {
     };
     let kind = if name.ends_with(".csv") {
         "text/csv; charset=utf-8"
+    } else if name.ends_with(".toml") {
+        "application/toml; charset=utf-8"
     } else {
         "application/x-ndjson; charset=utf-8"
     };

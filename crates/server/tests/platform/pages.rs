@@ -392,3 +392,19 @@ async fn analysts_upload_a_data_set_and_read_its_card_from_the_pages() {
     let (_, versions) = page_text(&p, As::Officer, "/datasets/cbp").await;
     assert!(versions.contains("shared:us-cbp-cross-ny-sample") && versions.contains(">v1<"));
 }
+
+#[tokio::test]
+async fn the_training_pages_link_their_lessons() {
+    let p = start(Options::default()).await;
+    for (page, lesson) in [
+        ("/runs", "05-training"),
+        ("/models", "07-promoting-and-rolling-back"),
+    ] {
+        let (status, html) = page_text(&p, As::DataScientist, page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            html.contains(&format!(r#"href="/course/en/{lesson}""#)),
+            "{page} links lesson {lesson}"
+        );
+    }
+}
