@@ -593,8 +593,3 @@ pub async fn sync_serving(
     *serving = wanted;
     Ok(())
 }
-
-/// Whether a model version's files are where the registry says (for the pages).
-pub fn model_dir(training: &Training, record: &ModelRecord) -> PathBuf {
-    Path::new(&training.state_dir).join(&record.dir)
-}
