@@ -3,11 +3,9 @@
 
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use classify::Classifier;
 use guide::simulate::{run_case, summarise};
 use guide::{Dialogue, Guide, Settings, Step};
 use nomenclature::HsCode;
@@ -154,15 +152,16 @@ pub fn interactive(guide: &Guide, description: &str) -> anyhow::Result<()> {
     }
 }
 
+/// The simulated user over `cases` with `guide` as `customs serve` would build it (with the
+/// Chinese leg for Chinese cases).
 pub fn evaluate(
-    classifier: Arc<Classifier>,
-    settings: Settings,
+    guide: Guide,
+    settings: &Settings,
     cases_path: &Path,
     out_dir: &Path,
 ) -> anyhow::Result<()> {
     let (cases, sha) = eval::read_cases(cases_path).map_err(|e| BadInput(e.to_string()))?;
-    let corpus_version = classifier.corpus().manifest.version.clone();
-    let guide = Guide::new(classifier, settings.clone());
+    let corpus_version = guide.classifier().corpus().manifest.version.clone();
     let bar = crate::eval_cmd::cases_bar(cases.len(), "simulate");
     let mut runs = Vec::new();
     let mut step_ms = Vec::new();

@@ -214,7 +214,9 @@ enum Command {
         prior_power: Option<f64>,
         /// Chinese descriptions against the national tariff (default cases: the zh-TW
         /// development set in crates/eval/fixtures).
-        #[arg(long, conflicts_with = "guided")]
+        /// With --guided: the simulated user on Chinese descriptions, the prior from the
+        /// Chinese leg.
+        #[arg(long)]
         zh: bool,
         /// Chinese: the trained head's share of the blend with the index (0: index alone;
         /// default: the built-in weight when a head is saved).
@@ -507,6 +509,28 @@ fn main() -> ExitCode {
         Command::Eval {
             cases,
             out,
+            guided: true,
+            zh: true,
+            threshold,
+            max_questions,
+            prior_power,
+            ..
+        } => {
+            let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
+            guide_cmd::settings(threshold, max_questions).and_then(|mut s| {
+                if let Some(power) = prior_power {
+                    s.prior_power = power;
+                }
+                let classifier = classify_cmd::open_classifier(&paths)?;
+                let leg = eval_cmd::chinese_leg(&data_dir, &state, None)?;
+                let guide = guide::Guide::new(classifier, s.clone())
+                    .with_chinese(Some(std::sync::Arc::new(leg)));
+                guide_cmd::evaluate(guide, &s, &cases, &out)
+            })
+        }
+        Command::Eval {
+            cases,
+            out,
             zh: true,
             head_weight,
             ..
@@ -538,8 +562,9 @@ fn main() -> ExitCode {
                 if let Some(power) = prior_power {
                     s.prior_power = power;
                 }
-                classify_cmd::open_classifier(&paths)
-                    .and_then(|c| guide_cmd::evaluate(c, s, &cases, &out))
+                classify_cmd::open_classifier(&paths).and_then(|c| {
+                    guide_cmd::evaluate(guide::Guide::new(c, s.clone()), &s, &cases, &out)
+                })
             })
         }
         Command::Guide {

@@ -82,3 +82,38 @@ fn guided_evaluation_writes_reports_and_bad_flags_exit_2() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--threshold"));
 }
+
+#[test]
+fn guided_evaluation_in_chinese_takes_eleven_digit_gold_codes() {
+    let state = tempfile::tempdir().unwrap();
+    let cases = state.path().join("zh.jsonl");
+    // Taiwan's 11-digit lines, as the zh-TW development set labels them; compared on HS6.
+    std::fs::write(
+        &cases,
+        "{\"description\":\"冷凍雞翅\",\"code\":\"02071411002\"}\n{\"description\":\"男用棉質梭織長褲\",\"code\":\"62034220009\"}\n",
+    )
+    .unwrap();
+    let out_dir = state.path().join("reports");
+    let out = customs(state.path())
+        .args(["eval", "--guided", "--zh", "--cases"])
+        .arg(&cases)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("guided.json")).unwrap()).unwrap();
+    assert_eq!(report["cases"], 2);
+    assert_eq!(report["skipped"], 0);
+    let runs = report["runs"].as_array().unwrap();
+    // The Chinese prior is what makes this work: the English legs read no Chinese.
+    let wings = runs.iter().find(|r| r["gold"] == "020714").unwrap();
+    assert_eq!(wings["result"], "020714", "{wings}");
+    assert!(wings["questions"].as_u64().unwrap() <= 3, "{wings}");
+}

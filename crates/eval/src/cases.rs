@@ -3,7 +3,8 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-/// One gold case: a description and its code (2 to 10 digits).
+/// One gold case: a description and its code (2 to 11 digits: HS, national lines, Taiwan's
+/// 11-digit CCC lines).
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 pub struct Case {
     pub description: String,
@@ -50,9 +51,9 @@ pub fn read_cases(path: &Path) -> Result<(Vec<Case>, String), CasesError> {
             .chars()
             .filter(|c| !matches!(c, '.' | ' '))
             .collect();
-        if !(2..=10).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        if !(2..=11).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(invalid(format!(
-                "code {:?} is not 2 to 10 digits",
+                "code {:?} is not 2 to 11 digits",
                 case.code
             )));
         }

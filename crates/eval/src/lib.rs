@@ -1,6 +1,6 @@
 //! Evaluation of ranked classifications against gold codes.
 //!
-//! Gold codes have 2 to 10 digits and are compared on their first 6, 4 and 2. Every report
+//! Gold codes have 2 to 11 digits and are compared on their first 6, 4 and 2. Every report
 //! carries the sha256 of the gold set, so figures are never compared across different sets.
 
 mod cases;
