@@ -1,0 +1,202 @@
+//! Every platform page family in Traditional Chinese (Accept-Language: zh-TW) and in English
+//! (`?lang=en`, which wins over the header), over real HTTP as the role that uses it.
+
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use serde_json::json;
+
+use crate::harness::{As, Options, Platform, start};
+
+fn cookie(p: &Platform, who: As) -> String {
+    p.token(who)
+        .map_or_else(String::new, |t| format!("customs_session={t}"))
+}
+
+/// The page as `who` sees it with a browser set to Traditional Chinese.
+async fn get(p: &Platform, who: As, path: &str) -> (u16, String) {
+    let res = p
+        .server
+        .client
+        .get(p.server.url(path))
+        .header(COOKIE, cookie(p, who))
+        .header(ACCEPT_LANGUAGE, "zh-TW,zh;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn with_lang(path: &str, lang: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}lang={lang}")
+}
+
+/// The page in Chinese has `zh`, none of the English `leftovers`, and the Chinese `<html
+/// lang>` and switch; with `?lang=en` it has `en` instead.
+async fn both(p: &Platform, who: As, path: &str, zh: &[&str], en: &[&str], leftovers: &[&str]) {
+    let (status, html) = get(p, who, path).await;
+    assert!(status < 500, "{path}: {status}");
+    assert!(html.contains(r#"<html lang="zh-TW">"#), "{path}: {html}");
+    assert!(
+        html.contains(r#"hreflang="en""#),
+        "{path} offers the switch to English"
+    );
+    for s in zh {
+        assert!(html.contains(s), "{path} in zh-TW lacks {s:?}: {html}");
+    }
+    for s in leftovers {
+        assert!(
+            !html.contains(s),
+            "{path} in zh-TW still says {s:?}: {html}"
+        );
+    }
+    let (_, html) = get(p, who, &with_lang(path, "en")).await;
+    assert!(html.contains(r#"<html lang="en">"#), "{path}?lang=en");
+    for s in en {
+        assert!(html.contains(s), "{path} in English lacks {s:?}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_and_the_refusal_page_follow_the_language() {
+    let p = start(Options::default()).await;
+    both(
+        &p,
+        As::Anonymous,
+        "/login",
+        &["<h1>登入</h1>", "電子郵件", "密碼"],
+        &["<h1>Sign in</h1>", "E-mail", "Password"],
+        &["Sign in", "E-mail", "Password"],
+    )
+    .await;
+    // A wrong password is told in the reader's language.
+    let res = p
+        .server
+        .client
+        .post(p.server.url("/login"))
+        .header(ACCEPT_LANGUAGE, "zh-TW")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("email=amy%40formosa.example&password=wrong&next=%2Fapplications")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(res.text().await.unwrap().contains("電子郵件或密碼錯誤。"));
+    // The guard's own page: a trader may not open the training runs.
+    let (status, html) = get(&p, As::Trader, "/runs").await;
+    assert_eq!(status, 403);
+    assert!(html.contains("<h1>無權限</h1>") && !html.contains("Not allowed"));
+}
+
+#[tokio::test]
+async fn e_application_pages_in_chinese() {
+    let p = start(Options::default()).await;
+    let (_, draft) = p
+        .post(
+            As::Trader,
+            "/api/v1/applications",
+            json!({"kind": "advance_ruling", "fields": {"goods_description": "kids' plastic mug", "intended_code": "3924.10"}}),
+        )
+        .await;
+    let id = draft["id"].as_str().unwrap().to_string();
+    both(
+        &p,
+        As::Trader,
+        "/applications",
+        &[
+            "<h1>申請案件</h1>",
+            "新增申請",
+            "稅則預先歸列申請",
+            "草稿",
+            "案號",
+            "登出",
+        ],
+        &[
+            "<h1>Applications</h1>",
+            "New application",
+            "Draft",
+            "Sign out",
+        ],
+        &["New application", "Reference", "Sign out", ">Draft<"],
+    )
+    .await;
+    both(
+        &p,
+        As::Trader,
+        &format!("/applications/{id}"),
+        &[
+            "貨物名稱及說明",
+            "儲存變更",
+            "處理紀錄",
+            "建立",
+            "送件至海關",
+            "plastic mug",
+        ],
+        &[
+            "Description of the goods",
+            "Save changes",
+            "History",
+            "Submit to customs",
+        ],
+        &[
+            "Description of the goods",
+            "Save changes",
+            "<h2>History</h2>",
+            "Next steps",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Trader,
+        "/applications/new?kind=duty_refund",
+        &[
+            "退還關稅或沖退稅申請",
+            "進口報單號碼",
+            "溢繳稅款",
+            "儲存草稿",
+        ],
+        &[
+            "Duty refund or drawback",
+            "Import declaration number",
+            "Save draft",
+        ],
+        &[
+            "Import declaration number",
+            "Duty overpaid",
+            "Save draft",
+            "working days",
+        ],
+    )
+    .await;
+    let (status, _) = p
+        .post(
+            As::Trader,
+            &format!("/api/v1/applications/{id}/actions"),
+            json!({"action": "submit", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    both(
+        &p,
+        As::Officer,
+        "/review-queue",
+        &["<h1>待審案件</h1>", "未分派", "已送件", "期限"],
+        &["<h1>Review queue</h1>", "Unassigned", "Submitted"],
+        &[
+            "Review queue",
+            "Unassigned",
+            ">Submitted<",
+            "working days left",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Officer,
+        &format!("/applications/{id}"),
+        &["分派給我", "開始審核", "送件"],
+        &["Assign to me", "Start review"],
+        &["Assign to me", "Start review", "Due "],
+    )
+    .await;
+}
