@@ -200,3 +200,78 @@ async fn e_application_pages_in_chinese() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn aeo_pages_in_chinese() {
+    let p = start(Options::default()).await;
+    both(
+        &p,
+        As::Anonymous,
+        "/aeo/verify?number=XYZ",
+        &[
+            "查驗優質企業（AEO）證書",
+            "證書號碼",
+            "相互承認（MRA）夥伴",
+            "不是有效的證書號碼",
+        ],
+        &[
+            "Verify an AEO certificate",
+            "Mutual recognition partners",
+            "is not a certificate number",
+        ],
+        &[
+            "Verify an AEO certificate",
+            "Mutual recognition partners",
+            "Certificate number",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Trader,
+        "/aeo",
+        &[
+            "<h1>優質企業（AEO）認證</h1>",
+            "申請優質企業認證",
+            "佐證文件",
+            "公開狀態",
+        ],
+        &[
+            "<h1>AEO certification</h1>",
+            "Apply for AEO status",
+            "Evidence",
+        ],
+        &[
+            "Apply for AEO status",
+            "Public status",
+            "<h2>Evidence</h2>",
+            "Upload documents first",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Trader,
+        "/aeo/apply",
+        &[
+            "貴公司的業務類型？",
+            "進口商",
+            "守法紀錄",
+            "公司登記名稱",
+            "送出申請",
+            " 是",
+        ],
+        &[
+            "What does your company do?",
+            "Customs compliance record",
+            "Submit the application",
+        ],
+        &[
+            "What does your company do?",
+            "Customs compliance record",
+            "Submit the application",
+            "registered name of the company",
+        ],
+    )
+    .await;
+}

@@ -4,6 +4,7 @@
 //! compile error, and the language comes from `Lang::negotiate` through `PageCtx`. Only
 //! pages use these; JSON APIs and problem bodies stay English.
 
+pub(crate) mod aeo;
 pub(crate) mod eapp;
 pub(crate) mod session;
 
@@ -19,6 +20,7 @@ pub(crate) struct Common {
     pub reference: &'static str,
     pub company: &'static str,
     pub updated: &'static str,
+    pub upload: &'static str,
     pub bytes: fn(i64) -> String,
     pub confidential: &'static str,
 }
@@ -32,6 +34,7 @@ pub(crate) static COMMON_EN: Common = Common {
     reference: "Reference",
     company: "Company",
     updated: "Updated",
+    upload: "Upload",
     bytes: |n| format!("{n} bytes"),
     confidential: "confidential",
 };
@@ -45,6 +48,7 @@ pub(crate) static COMMON_ZH_TW: Common = Common {
     reference: "案號",
     company: "公司",
     updated: "更新日期",
+    upload: "上傳",
     bytes: |n| format!("{n} 位元組"),
     confidential: "機密",
 };
