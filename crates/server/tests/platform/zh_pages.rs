@@ -275,3 +275,50 @@ async fn aeo_pages_in_chinese() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn open_data_pages_in_chinese() {
+    let p = start(Options::default()).await;
+    both(
+        &p,
+        As::Anonymous,
+        "/open-data",
+        &[
+            "<h1>開放資料</h1>",
+            "機器可讀目錄",
+            "優質企業（AEO）名錄",
+            "尚未發布",
+        ],
+        &[
+            "<h1>Open data</h1>",
+            "Register of Authorised Economic Operators",
+            "Not published yet",
+        ],
+        &[
+            "<h1>Open data</h1>",
+            "Latest release",
+            "Not published yet",
+            "Machine-readable",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Anonymous,
+        "/open-data/vehicle-imports",
+        &["發布機關", "授權條款", "版本紀錄", "此資料集尚未發布。"],
+        &[
+            "Publisher",
+            "Licence",
+            "Versions",
+            "has not been published yet",
+        ],
+        &[
+            "Publisher",
+            "Licence",
+            "<h2>Versions</h2>",
+            "has not been published yet",
+        ],
+    )
+    .await;
+}

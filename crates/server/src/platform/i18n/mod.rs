@@ -6,6 +6,7 @@
 
 pub(crate) mod aeo;
 pub(crate) mod eapp;
+pub(crate) mod opendata;
 pub(crate) mod session;
 
 pub(crate) use crate::web::Lang;
