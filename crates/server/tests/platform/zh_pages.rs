@@ -1,7 +1,7 @@
 //! Every platform page family in Traditional Chinese (Accept-Language: zh-TW) and in English
 //! (`?lang=en`, which wins over the header), over real HTTP as the role that uses it.
 
-use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION};
 use serde_json::json;
 
 use crate::harness::{As, Options, Platform, start};
@@ -277,6 +277,73 @@ async fn aeo_pages_in_chinese() {
 }
 
 #[tokio::test]
+async fn vehicle_pages_in_chinese() {
+    let p = start(Options::default()).await;
+    let (status, body) = p
+        .post(
+            As::Officer,
+            "/api/v1/vehicles",
+            json!({
+                "vin": "1hgcm82633a004352", "make": "Honda", "model": "Accord", "model_year": "2003",
+                "body_type": "sedan", "engine_number": "J30A4-123456", "engine_cc": "2997", "fuel": "petrol",
+                "colour": "silver", "declaration_number": "AA123456789012", "clearance_date": "2026-11-20",
+                "duties_twd": "125000", "certificate_number": "CC-2026-0001"
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    both(
+        &p,
+        As::Officer,
+        "/vehicles",
+        &[
+            "<h1>進口車輛通關資訊</h1>",
+            "登錄一筆通關資料",
+            "廠牌",
+            "已通關",
+            "Honda",
+        ],
+        &[
+            "<h1>Vehicle clearances</h1>",
+            "Record a clearance",
+            "cleared",
+        ],
+        &[
+            "Vehicle clearances",
+            "Record a clearance",
+            "Import all rows",
+            "No clearance matches",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Officer,
+        "/vehicles/1HGCM82633A004352",
+        &[
+            "車輛 <code>1HGCM82633A004352</code>",
+            "變更狀態",
+            "異動紀錄",
+            "機關查詢紀錄",
+            "建立（第 1 版）",
+        ],
+        &[
+            "Vehicle <code>",
+            "Change status",
+            "Timeline",
+            "Agency reads",
+        ],
+        &[
+            "Change status",
+            "Timeline",
+            "Agency reads",
+            "Amend the record",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn open_data_pages_in_chinese() {
     let p = start(Options::default()).await;
     both(
@@ -319,6 +386,190 @@ async fn open_data_pages_in_chinese() {
             "<h2>Versions</h2>",
             "has not been published yet",
         ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn data_set_training_and_model_pages_in_chinese() {
+    let p = start(Options::default()).await;
+    both(
+        &p,
+        As::DataScientist,
+        "/datasets",
+        &["<h1>已標註資料集</h1>", "登錄資料集", "從來源登錄"],
+        &["<h1>Labelled data sets</h1>", "Register from source"],
+        &[
+            "Labelled data sets",
+            "Register a data set",
+            "Register from source",
+        ],
+    )
+    .await;
+    // A version to show the card of, registered from the page.
+    let token = {
+        let (_, me) = p.get(As::DataScientist, "/api/v1/me").await;
+        me["csrf_token"].as_str().unwrap().to_string()
+    };
+    let res = p
+        .server
+        .client
+        .post(p.server.url("/datasets/register"))
+        .header(COOKIE, cookie(&p, As::DataScientist))
+        .header(ACCEPT_LANGUAGE, "zh-TW")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={token}&name=cbp&source=shared%3Aus-cbp-cross-ny-sample"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()[LOCATION].to_str().unwrap().to_string();
+    both(
+        &p,
+        As::Reviewer,
+        &location,
+        &[
+            "資料卡：",
+            "各類筆數",
+            "分割間的資料洩漏",
+            "已登錄 cbp 第 1 版",
+        ],
+        &["Data card: ", "Rows per section", "Leakage between splits"],
+        &[
+            "Data card",
+            "Rows per section",
+            "Leakage between splits",
+            "Download (JSON Lines)",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Officer,
+        "/datasets/cbp",
+        &["資料集 cbp", "登錄者"],
+        &["Data set cbp"],
+        &["Data set cbp", "Registered"],
+    )
+    .await;
+
+    // A queued run and two registered versions, stored directly: no worker trains here.
+    let mut tx = p.store.write().await.unwrap();
+    let run = tx
+        .enqueue_run(&store::runs::NewRun {
+            name: "zh-check".into(),
+            config: "name = \"zh-check\"".into(),
+            spec: "{}".into(),
+            rerun_of: None,
+            created_by: "dana@customs.example".into(),
+        })
+        .await
+        .unwrap();
+    for (version, predicted) in [("m-a", "080390"), ("m-b", "081340")] {
+        let model = store::models::ModelRecord {
+            version: version.into(),
+            run_id: run.id,
+            dir: format!("models/{version}"),
+            trained_for: "test".into(),
+            metrics: "{}".into(),
+            status: "registered".into(),
+            proposed_by: None,
+            proposed_at: None,
+            proposal_note: None,
+            approved_by: None,
+            approved_at: None,
+            created_at: String::new(),
+        };
+        let cases: Vec<store::models::CaseRow> = (0..4)
+            .map(|i| store::models::CaseRow {
+                eval_set: "development".into(),
+                case_id: format!("c{i}"),
+                text: format!("dried strawberries {i}"),
+                gold: "081340".into(),
+                source: "development".into(),
+                predicted: predicted.into(),
+                gold_rank: if predicted == "081340" { 1 } else { 2 },
+                confidence: 0.5,
+            })
+            .collect();
+        tx.register_model(&model, &cases).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    both(
+        &p,
+        As::DataScientist,
+        "/runs",
+        &["<h1>訓練執行</h1>", "開始訓練", "排入執行", "排隊中"],
+        &[
+            "<h1>Training runs</h1>",
+            "Start a run",
+            "Queue the run",
+            "queued",
+        ],
+        &["Training runs", "Start a run", "Queue the run", ">queued<"],
+    )
+    .await;
+    both(
+        &p,
+        As::DataScientist,
+        &format!("/runs/{}", run.id),
+        &["執行 #", "重現所需資訊", "亂數種子", "取消執行"],
+        &["What reproduces it", "Seed", "Cancel the run"],
+        &[
+            "What reproduces it",
+            "Cancel the run",
+            "Waiting for the worker",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::DataScientist,
+        "/models",
+        &["<h1>模型版本庫</h1>", "比較兩個版本", "已登錄", "提出審核"],
+        &["<h1>Model registry</h1>", "Compare two versions", "Propose"],
+        &[
+            "Model registry",
+            "Compare two versions",
+            "Propose",
+            ">registered<",
+        ],
+    )
+    .await;
+    both(
+        &p,
+        As::Reviewer,
+        "/models/compare?a=m-a&b=m-b&set=development",
+        &[
+            "與 B",
+            "依類",
+            "依章",
+            "A 答錯、B 答對（4）",
+            "95% 信賴區間",
+        ],
+        &[
+            "against B",
+            "By section",
+            "Wrong under A, right under B (4)",
+        ],
+        &["against B", "By section", "By chapter", "Wrong under A"],
+    )
+    .await;
+    both(
+        &p,
+        As::DataScientist,
+        "/models/m-a/errors",
+        &[
+            "<h1><code>m-a</code> 在 development 上的錯誤</h1>",
+            "篩選",
+            "重新標註",
+            "過於籠統",
+        ],
+        &["Errors of ", "misclassified cases match", "Too vague"],
+        &["Errors of", "misclassified cases", "Relabel", "Too vague"],
     )
     .await;
 }

@@ -5,9 +5,12 @@
 //! pages use these; JSON APIs and problem bodies stay English.
 
 pub(crate) mod aeo;
+pub(crate) mod data;
 pub(crate) mod eapp;
 pub(crate) mod opendata;
 pub(crate) mod session;
+pub(crate) mod training;
+pub(crate) mod vehicles;
 
 pub(crate) use crate::web::Lang;
 
@@ -15,12 +18,14 @@ pub(crate) use crate::web::Lang;
 pub(crate) struct Common {
     pub not_allowed: &'static str,
     pub not_found: &'static str,
+    pub as_json: &'static str,
     pub history: &'static str,
     pub next_steps: &'static str,
     pub status: &'static str,
     pub reference: &'static str,
     pub company: &'static str,
     pub updated: &'static str,
+    pub search: &'static str,
     pub upload: &'static str,
     pub bytes: fn(i64) -> String,
     pub confidential: &'static str,
@@ -29,12 +34,14 @@ pub(crate) struct Common {
 pub(crate) static COMMON_EN: Common = Common {
     not_allowed: "Not allowed",
     not_found: "Not found",
+    as_json: "As JSON",
     history: "History",
     next_steps: "Next steps",
     status: "Status",
     reference: "Reference",
     company: "Company",
     updated: "Updated",
+    search: "Search",
     upload: "Upload",
     bytes: |n| format!("{n} bytes"),
     confidential: "confidential",
@@ -43,12 +50,14 @@ pub(crate) static COMMON_EN: Common = Common {
 pub(crate) static COMMON_ZH_TW: Common = Common {
     not_allowed: "無權限",
     not_found: "找不到",
+    as_json: "JSON 格式",
     history: "處理紀錄",
     next_steps: "下一步",
     status: "狀態",
     reference: "案號",
     company: "公司",
     updated: "更新日期",
+    search: "搜尋",
     upload: "上傳",
     bytes: |n| format!("{n} 位元組"),
     confidential: "機密",
