@@ -259,7 +259,7 @@ async fn dataset_view(
                 h2 { ((t.version_heading)(l.record.version, &release_date(&l.record), l.record.row_count)) }
                 (downloads(lang, base, l))
                 h2 { (t.charts) }
-                @for svg in charts(def, &l.table) { figure.chart { (PreEscaped(svg)) } }
+                @for svg in charts(def, &l.table, &t.chart_titles) { figure.chart { (PreEscaped(svg)) } }
                 h2 { (t.summary) }
                 (stats_table(lang, &opendata::summarize(&l.table, 3)))
                 h2 #query { (t.query) }

@@ -388,6 +388,43 @@ async fn open_data_pages_in_chinese() {
         ],
     )
     .await;
+    // A published release: its charts, statistics and history.
+    let (status, body) = p
+        .post(
+            As::Admin,
+            "/api/v1/opendata/hs-nomenclature/releases",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    both(
+        &p,
+        As::Anonymous,
+        "/open-data/hs-nomenclature?level=chapter",
+        &[
+            "國際商品統一分類制度號列（HS 2022）",
+            "各類的目數",
+            "最常見值",
+            "第 1 版",
+            "首次發布",
+            "顯示資料",
+        ],
+        &[
+            "Subheadings per section",
+            "Most frequent",
+            "Version 1",
+            "First release",
+            "Show rows",
+        ],
+        &[
+            "Subheadings per section",
+            "Most frequent",
+            "Summary statistics",
+            "First release",
+            "Show rows",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]

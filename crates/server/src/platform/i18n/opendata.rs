@@ -62,6 +62,23 @@ pub(crate) struct OpenData {
     pub frequency: fn(&str) -> String,
     /// A dataset's title and description by its id; `None` keeps the catalogue's own.
     pub dataset_words: fn(&str) -> Option<(&'static str, &'static str)>,
+    pub chart_titles: ChartTitles,
+}
+
+/// The titles of the datasets' charts.
+pub(crate) struct ChartTitles {
+    pub subheadings_per_section: &'static str,
+    pub top_chapters: &'static str,
+    pub certificates_by_status: &'static str,
+    pub certificates_by_authorisation: &'static str,
+    pub rulings_by_chapter: &'static str,
+    pub rulings_per_month: &'static str,
+    pub vehicles_per_month: &'static str,
+    pub top_makers: &'static str,
+    pub by_model_year: &'static str,
+    pub classifications_per_month: &'static str,
+    pub top_codes: &'static str,
+    pub top_words: &'static str,
 }
 
 pub(crate) static EN: OpenData = OpenData {
@@ -132,6 +149,20 @@ pub(crate) static EN: OpenData = OpenData {
     show_rows: "Show rows",
     frequency: |f| f.to_string(),
     dataset_words: |_| None,
+    chart_titles: ChartTitles {
+        subheadings_per_section: "Subheadings per section",
+        top_chapters: "Chapters with the most subheadings",
+        certificates_by_status: "Certificates by status",
+        certificates_by_authorisation: "Certificates by authorisation",
+        rulings_by_chapter: "Rulings by HS chapter (top 15)",
+        rulings_per_month: "Rulings per month",
+        vehicles_per_month: "Vehicles cleared per month",
+        top_makers: "Top makers",
+        by_model_year: "By model year",
+        classifications_per_month: "Classifications per month",
+        top_codes: "Most frequent top codes",
+        top_words: "Most frequent goods words",
+    },
 };
 
 pub(crate) static ZH_TW: OpenData = OpenData {
@@ -238,6 +269,20 @@ pub(crate) static ZH_TW: OpenData = OpenData {
             ),
             _ => return None,
         })
+    },
+    chart_titles: ChartTitles {
+        subheadings_per_section: "各類的目數",
+        top_chapters: "目數最多的章",
+        certificates_by_status: "各狀態的證書數",
+        certificates_by_authorisation: "各認證類別的證書數",
+        rulings_by_chapter: "各 HS 章的審核案件數（前 15 名）",
+        rulings_per_month: "每月審核案件數",
+        vehicles_per_month: "每月通關車輛數",
+        top_makers: "主要廠牌",
+        by_model_year: "依出廠年份",
+        classifications_per_month: "每月歸類次數",
+        top_codes: "最常見的首選號列",
+        top_words: "最常見的貨品字詞",
     },
 };
 
