@@ -196,12 +196,11 @@ fn apply_form(
                 label for=(format!("p-{name}")) { ((t.profile)(name).unwrap_or(label)) }
                 input id=(format!("p-{name}")) type="text" name=(format!("profile.{name}")) value=(value(values, &format!("profile.{name}")));
             }
-            @if let Some(note) = t.questions_note { p.hint { (note) } }
             @for area in aeo::Area::ALL {
                 h2 { ((t.area_title)(area)) }
                 @for q in aeo::questions().iter().filter(|q| q.area == area) {
                     div.question {
-                        p { strong { (q.id) } " " (q.text) @if !q.roles.is_empty() { span.hint { ((t.for_roles)(&role_list(q.roles))) } } }
+                        p { strong { (q.id) } " " ((t.question)(q.id).unwrap_or(q.text)) @if !q.roles.is_empty() { span.hint { ((t.for_roles)(&role_list(q.roles))) } } }
                         @match q.kind {
                             AnswerKind::YesNo => {
                                 label { input type="radio" name=(format!("q.{}", q.id)) value="yes" checked[value(values, &format!("q.{}", q.id)) == "yes"]; (t.yes) }

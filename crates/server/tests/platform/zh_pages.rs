@@ -255,6 +255,7 @@ async fn aeo_pages_in_chinese() {
         "/aeo/apply",
         &[
             "貴公司的業務類型？",
+            "過去 3 年內，貴公司是否曾有嚴重違反海關法規的情事？",
             "進口商",
             "守法紀錄",
             "公司登記名稱",
@@ -271,6 +272,7 @@ async fn aeo_pages_in_chinese() {
             "Customs compliance record",
             "Submit the application",
             "registered name of the company",
+            "Have you committed any serious infringement",
         ],
     )
     .await;

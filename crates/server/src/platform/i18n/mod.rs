@@ -5,6 +5,7 @@
 //! pages use these; JSON APIs and problem bodies stay English.
 
 pub(crate) mod aeo;
+mod aeo_questions;
 pub(crate) mod data;
 pub(crate) mod eapp;
 pub(crate) mod opendata;
