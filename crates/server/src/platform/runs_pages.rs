@@ -215,7 +215,9 @@ const LIVE_SCRIPT: &str = r#"
     var d = JSON.parse(e.data);
     bar.max = d.steps; bar.value = d.step;
     bar.textContent = 'epoch ' + d.epoch + ', step ' + d.step + ' of ' + d.steps;
-    document.getElementById('progress-label').textContent = 'Epoch ' + d.epoch + ', step ' + d.step + ' of ' + d.steps + ', loss ' + d.loss.toFixed(3);
+    document.getElementById('progress-label').textContent = root.dataset.progress
+      .replace('{epoch}', d.epoch).replace('{step}', d.step).replace('{steps}', d.steps)
+      .replace('{loss}', d.loss.toFixed(3));
   });
   es.addEventListener('log', function (e) { line('log', JSON.parse(e.data).message); });
   es.addEventListener('status', function (e) { line('status', e.data); });
@@ -270,7 +272,7 @@ pub(crate) async fn run_page(
             }
             @if let Some(e) = &run.error { div.alert role="alert" { (e) } }
             @if live {
-                div #live data-events=(format!("/api/v1/runs/{}/events", run.id)) data-after=(last_seq) {
+                div #live data-events=(format!("/api/v1/runs/{}/events", run.id)) data-after=(last_seq) data-progress=(t.progress) {
                     p #progress-label { (t.waiting) }
                     progress #progress max="1" value="0" {}
                 }

@@ -555,12 +555,19 @@ async fn data_set_training_and_model_pages_in_chinese() {
         &p,
         As::DataScientist,
         &format!("/runs/{}", run.id),
-        &["執行 #", "重現所需資訊", "亂數種子", "取消執行"],
+        &[
+            "執行 #",
+            "重現所需資訊",
+            "亂數種子",
+            "取消執行",
+            "第 {epoch} 週期",
+        ],
         &["What reproduces it", "Seed", "Cancel the run"],
         &[
             "What reproduces it",
             "Cancel the run",
             "Waiting for the worker",
+            "Epoch {epoch}",
         ],
     )
     .await;
