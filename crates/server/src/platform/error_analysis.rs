@@ -112,6 +112,7 @@ pub(crate) async fn errors_page(
         .cloned()
         .collect();
     // The version's own explanation of each shown answer.
+    let lang = ctx.lang;
     let why: Vec<String> = match (
         state.training.clone(),
         platform(&state).store.model(&version).await?,
@@ -121,7 +122,7 @@ pub(crate) async fn errors_page(
             tokio::task::spawn_blocking(move || match training.classifier_for(&record) {
                 Ok(c) => texts
                     .iter()
-                    .map(|t| super::runs_pages::explain(&c, t))
+                    .map(|t| super::runs_pages::explain(lang, &c, t))
                     .collect(),
                 Err(_) => Vec::new(),
             })

@@ -547,12 +547,17 @@ pub(crate) struct CompareQuery {
 }
 
 /// The interval of the difference on a scale from -max to +max, with 0 marked.
-fn interval_svg(d: &platform::Difference) -> String {
+fn interval_svg(lang: Lang, d: &platform::Difference) -> String {
+    let title = (words::t(lang).interval_title)(
+        &format!("{:+.3}", d.diff),
+        &format!("{:+.3}", d.low),
+        &format!("{:+.3}", d.high),
+    );
     let max = d.low.abs().max(d.high.abs()).max(0.02) * 1.2;
     let x = |v: f64| 20.0 + (v + max) / (2.0 * max) * 560.0;
     format!(
-        r##"<svg viewBox="0 0 600 70" role="img" aria-labelledby="ci-title"><title id="ci-title">Difference in top-1 accuracy, B minus A: {diff:+.3} (95% interval {low:+.3} to {high:+.3})</title><line x1="{z}" y1="10" x2="{z}" y2="60" stroke="#888" stroke-dasharray="4 3"/><text x="{z}" y="68" font-size="10" text-anchor="middle">0</text><line x1="{l}" y1="35" x2="{h}" y2="35" stroke="#1f5f8b" stroke-width="4"/><circle cx="{m}" cy="35" r="6" fill="#1f5f8b"/><text x="{l}" y="25" font-size="11" text-anchor="middle">{low:+.3}</text><text x="{h}" y="25" font-size="11" text-anchor="middle">{high:+.3}</text></svg>"##,
-        diff = d.diff,
+        r##"<svg viewBox="0 0 600 70" role="img" aria-labelledby="ci-title"><title id="ci-title">{title}</title><line x1="{z}" y1="10" x2="{z}" y2="60" stroke="#888" stroke-dasharray="4 3"/><text x="{z}" y="68" font-size="10" text-anchor="middle">0</text><line x1="{l}" y1="35" x2="{h}" y2="35" stroke="#1f5f8b" stroke-width="4"/><circle cx="{m}" cy="35" r="6" fill="#1f5f8b"/><text x="{l}" y="25" font-size="11" text-anchor="middle">{low:+.3}</text><text x="{h}" y="25" font-size="11" text-anchor="middle">{high:+.3}</text></svg>"##,
+        title = html! { (title) }.into_string(),
         low = d.low,
         high = d.high,
         z = x(0.0),
@@ -582,24 +587,27 @@ const EXPLAINED_FLIPS: usize = 10;
 
 /// Why a version answered as it did: its best subheading, the tariff words that matched and
 /// the nearest labelled example.
-pub(crate) fn explain(c: &classify::Classifier, text: &str) -> String {
+pub(crate) fn explain(lang: Lang, c: &classify::Classifier, text: &str) -> String {
+    let t = words::t(lang);
     let answer = c.classify(text, 1);
     let Some(best) = answer.candidates.first() else {
-        return "no candidate".into();
+        return t.no_candidate.into();
     };
     let e = &best.explanation;
     let mut out = format!("{} ({:.2})", best.code, best.probability);
     if !e.matched_words.is_empty() {
-        out.push_str(&format!("; matched: {}", e.matched_words.join(", ")));
+        out.push_str(t.matched);
+        out.push_str(&e.matched_words.join(", "));
     }
     if let Some(n) = e.examples.first() {
-        out.push_str(&format!("; like “{}” ({})", n.text, n.code));
+        out.push_str(&(t.like)(&n.text, &n.code.to_string()));
     }
     out
 }
 
 /// (A's explanation, B's) of each text, when this instance can load both versions.
 async fn explanations(
+    lang: Lang,
     state: &AppState,
     a: &str,
     b: &str,
@@ -618,7 +626,7 @@ async fn explanations(
         };
         texts
             .iter()
-            .map(|t| (explain(&ca, t), explain(&cb, t)))
+            .map(|t| (explain(lang, &ca, t), explain(lang, &cb, t)))
             .collect()
     })
     .await
@@ -667,7 +675,7 @@ pub(crate) async fn compare_page(
         .chain(c.to_wrong.iter().take(EXPLAINED_FLIPS))
         .map(|f| f.text.clone())
         .collect();
-    let why = explanations(&state, &q.a, &q.b, texts).await;
+    let why = explanations(lang, &state, &q.a, &q.b, texts).await;
     let split = c.to_right.len().min(EXPLAINED_FLIPS).min(why.len());
     let (why_right, why_wrong) = why.split_at(split);
     let chapters: Vec<(String, f64)> = c
@@ -692,7 +700,7 @@ pub(crate) async fn compare_page(
                 div { dt { "B − A" } dd { (format!("{:+.3}", c.overall.diff)) } }
                 div { dt { (t.interval) } dd { (format!("{:+.3}{}{:+.3}", c.overall.low, t.to, c.overall.high)) } }
             }
-            figure.chart { (PreEscaped(interval_svg(&c.overall))) figcaption { ((t.bootstrap)(&c.resamples)) } }
+            figure.chart { (PreEscaped(interval_svg(lang, &c.overall))) figcaption { ((t.bootstrap)(&c.resamples)) } }
             p.verdict { strong { (verdict) } }
             h2 { (t.by_section) }
             (group_table(lang, &c.by_section, t.section))

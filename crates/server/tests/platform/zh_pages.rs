@@ -595,13 +595,20 @@ async fn data_set_training_and_model_pages_in_chinese() {
             "依章",
             "A 答錯、B 答對（4）",
             "95% 信賴區間",
+            "top-1 準確率差異（B 減 A）",
         ],
         &[
             "against B",
             "By section",
             "Wrong under A, right under B (4)",
         ],
-        &["against B", "By section", "By chapter", "Wrong under A"],
+        &[
+            "against B",
+            "By section",
+            "By chapter",
+            "Wrong under A",
+            "Difference in top-1 accuracy",
+        ],
     )
     .await;
     both(

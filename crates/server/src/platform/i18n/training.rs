@@ -127,6 +127,11 @@ pub(crate) struct Training {
     pub too_vague: &'static str,
     pub previous: &'static str,
     pub next: &'static str,
+    pub no_candidate: &'static str,
+    pub matched: &'static str,
+    pub like: fn(&str, &str) -> String,
+    /// The interval chart's accessible title: the difference, its low and high ends.
+    pub interval_title: fn(&str, &str, &str) -> String,
 }
 
 pub(crate) static EN: Training = Training {
@@ -259,6 +264,12 @@ pub(crate) static EN: Training = Training {
     too_vague: "Too vague",
     previous: "Previous",
     next: "Next",
+    no_candidate: "no candidate",
+    matched: "; matched: ",
+    like: |text, code| format!("; like “{text}” ({code})"),
+    interval_title: |diff, low, high| {
+        format!("Difference in top-1 accuracy, B minus A: {diff} (95% interval {low} to {high})")
+    },
 };
 
 pub(crate) static ZH_TW: Training = Training {
@@ -400,6 +411,12 @@ pub(crate) static ZH_TW: Training = Training {
     too_vague: "過於籠統",
     previous: "上一頁",
     next: "下一頁",
+    no_candidate: "沒有候選號列",
+    matched: "；符合字詞：",
+    like: |text, code| format!("；近似「{text}」（{code}）"),
+    interval_title: |diff, low, high| {
+        format!("top-1 準確率差異（B 減 A）：{diff}（95% 信賴區間 {low} 至 {high}）")
+    },
 };
 
 pub(crate) fn t(lang: Lang) -> &'static Training {
