@@ -30,7 +30,7 @@ pub(crate) async fn verify_page(
         Some(n) => match aeo::CertificateNumber::parse(n) {
             Err(e) => {
                 status = StatusCode::UNPROCESSABLE_ENTITY;
-                Some(Err((t.not_a_number)(n, &e.to_string())))
+                Some(Err((t.not_a_number)(n, &(t.number_error)(&e))))
             }
             Ok(number) => Some(Ok(super::aeo_public::lookup(&state, &number).await?)),
         },

@@ -212,7 +212,7 @@ async fn aeo_pages_in_chinese() {
             "查驗優質企業（AEO）證書",
             "證書號碼",
             "相互承認（MRA）夥伴",
-            "不是有效的證書號碼",
+            "不是有效的證書號碼：證書號碼的長度不正確",
         ],
         &[
             "Verify an AEO certificate",

@@ -1,7 +1,7 @@
 //! The AEO pages: public verification, an operator's cases and evidence, the
 //! self-assessment form and a case with the officer's next steps.
 
-use aeo::{Action, Area, Grant, OperatorRole, PublicStatus, Status};
+use aeo::{Action, Area, CertificateNumberError, Grant, OperatorRole, PublicStatus, Status};
 
 use super::Lang;
 
@@ -10,6 +10,7 @@ pub(crate) struct Aeo {
     pub certificate_number: &'static str,
     pub verify: &'static str,
     pub not_a_number: fn(&str, &str) -> String,
+    pub number_error: fn(&CertificateNumberError) -> String,
     pub holder: &'static str,
     pub valid_until: fn(&str) -> String,
     pub partners: &'static str,
@@ -71,6 +72,7 @@ pub(crate) static EN: Aeo = Aeo {
     certificate_number: "Certificate number",
     verify: "Verify",
     not_a_number: |n, e| format!("{n} is not a certificate number: {e}."),
+    number_error: |e| e.to_string(),
     holder: "Holder: ",
     valid_until: |u| format!("Valid until {u}"),
     partners: "Mutual recognition partners",
@@ -134,6 +136,17 @@ pub(crate) static ZH_TW: Aeo = Aeo {
     certificate_number: "證書號碼",
     verify: "查驗",
     not_a_number: |n, e| format!("{n} 不是有效的證書號碼：{e}。"),
+    // Worded without the format's numbers, which the aeo crate keeps private.
+    number_error: |e| match e {
+        CertificateNumberError::SerialOutOfRange(n) => format!("證書序號 {n} 超出範圍"),
+        CertificateNumberError::WrongLength => "證書號碼的長度不正確".into(),
+        CertificateNumberError::WrongPrefix => "證書號碼的開頭不正確".into(),
+        CertificateNumberError::UnknownGrantLetter(c) => {
+            format!("「{c}」不是認證類別代碼（C、S 或 F）")
+        }
+        CertificateNumberError::SerialNotDigits => "證書序號必須全為數字".into(),
+        CertificateNumberError::CheckCharacterMismatch => "檢查碼不符，號碼可能輸入錯誤".into(),
+    },
     holder: "持有人：",
     valid_until: |u| format!("有效期限至 {u}"),
     partners: "相互承認（MRA）夥伴",
