@@ -472,7 +472,7 @@ async fn data_set_training_and_model_pages_in_chinese() {
         &[
             "資料卡：",
             "各類筆數",
-            "分割間的資料洩漏",
+            "切分間的資料洩漏",
             "已登錄 cbp 第 1 版",
         ],
         &["Data card: ", "Rows per section", "Leakage between splits"],
@@ -541,7 +541,7 @@ async fn data_set_training_and_model_pages_in_chinese() {
         &p,
         As::DataScientist,
         "/runs",
-        &["<h1>訓練執行</h1>", "開始訓練", "排入執行", "排隊中"],
+        &["<h1>訓練作業</h1>", "新增訓練作業", "排入作業", "排隊中"],
         &[
             "<h1>Training runs</h1>",
             "Start a run",
@@ -556,10 +556,10 @@ async fn data_set_training_and_model_pages_in_chinese() {
         As::DataScientist,
         &format!("/runs/{}", run.id),
         &[
-            "執行 #",
+            "作業 #",
             "重現所需資訊",
             "亂數種子",
-            "取消執行",
+            "取消作業",
             "第 {epoch} 週期",
         ],
         &["What reproduces it", "Seed", "Cancel the run"],
@@ -575,7 +575,7 @@ async fn data_set_training_and_model_pages_in_chinese() {
         &p,
         As::DataScientist,
         "/models",
-        &["<h1>模型版本庫</h1>", "比較兩個版本", "已登錄", "提出審核"],
+        &["<h1>模型登錄表</h1>", "比較兩個版本", "已登錄", "提出審核"],
         &["<h1>Model registry</h1>", "Compare two versions", "Propose"],
         &[
             "Model registry",

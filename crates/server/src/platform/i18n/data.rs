@@ -184,12 +184,12 @@ pub(crate) static ZH_TW: Data = Data {
     data_card: "資料卡：",
     from: |source, at, by| format!("來源：{source}；由 {by} 於 {at} 登錄。"),
     language: |l| format!("語言 {l}"),
-    split_of: |l| format!("分割 {l}"),
+    split_of: |l| format!("切分 {l}"),
     invalid_rows: "無效號列（筆數）",
     conflicting: "互相衝突的文字",
     exact_rows: "完全重複的筆數",
     near_pairs: "近似重複組數",
-    leaking_pairs: "跨分割洩漏組數",
+    leaking_pairs: "跨切分洩漏組數",
     download: "下載（JSON Lines）：",
     all_rows: "全部資料",
     card_json: "資料卡 JSON",
@@ -198,7 +198,7 @@ pub(crate) static ZH_TW: Data = Data {
     per_section: "各類筆數",
     per_chapter: "各章筆數",
     per_language: "各語言筆數",
-    per_split: "各分割筆數",
+    per_split: "各切分筆數",
     invalid_codes: "無效號列",
     invalid_text: |rows, codes, national| {
         format!(
@@ -226,15 +226,15 @@ pub(crate) static ZH_TW: Data = Data {
         )
     },
     near_text: |pairs| format!("近似重複共 {pairs} 組："),
-    leakage: "分割間的資料洩漏",
+    leakage: "切分間的資料洩漏",
     leakage_text: |pairs, threshold, rows| {
         format!(
-            "{pairs} 組近似重複（Jaccard ≥ {threshold}）分屬不同分割，涉及 {rows} 筆。分割規則："
+            "{pairs} 組近似重複（Jaccard ≥ {threshold}）分屬不同切分，涉及 {rows} 筆。切分規則："
         )
     },
     sample: "樣本",
     id: "編號",
-    split: "分割",
+    split: "切分",
     similar_text: "相似文字",
 };
 
