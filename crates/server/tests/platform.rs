@@ -25,6 +25,8 @@ mod training;
 mod vehicle_feed;
 #[path = "platform/vehicles.rs"]
 mod vehicles;
+#[path = "platform/zh_pages.rs"]
+mod zh_pages;
 
 /// A date `days` from today (Taipei), as YYYY-MM-DD.
 pub fn date_in_days(days: i64) -> String {

@@ -305,7 +305,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Err(denied) = endpoint.access.check(&caller.actor) {
         // Pages send people to sign in; APIs answer with problems.
         if !path.starts_with("/api/") {
-            return super::pages::denied(denied, &parts.uri);
+            return super::pages::denied(denied, &parts.uri, &parts.headers);
         }
         return match denied {
             Denied::Unauthenticated => unauthorized("Sign in or present an API key."),

@@ -16,6 +16,7 @@ use store::datasets::VersionMeta;
 use super::caller::csrf_token;
 use super::datasets::{Input, load_card, may_register, register, sources};
 use super::datasets_api::form_upload;
+use super::i18n::{self, Lang, data as words};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::pages_vehicles::line_report;
 use super::{Caller, platform};
@@ -33,39 +34,39 @@ fn notice(msg: Option<&str>) -> Markup {
     html! { @if let Some(m) = msg { p.notice role="status" { (m) } } }
 }
 
-fn problem_notice(p: &Problem) -> Markup {
+fn problem_notice(lang: Lang, p: &Problem) -> Markup {
     html! {
         div.alert role="alert" { (p.detail) }
-        @if !p.errors.is_empty() { (line_report(&p.errors)) }
+        @if !p.errors.is_empty() { (line_report(lang, &p.errors)) }
     }
 }
 
-fn forms(state: &AppState, caller: &Caller) -> Markup {
+fn forms(lang: Lang, state: &AppState, caller: &Caller) -> Markup {
+    let (t, common) = (words::t(lang), i18n::common(lang));
     let csrf = caller
         .session
         .as_deref()
         .map(csrf_token)
         .unwrap_or_default();
     html! {
-        h2 { "Register a data set" }
-        p { "A new upload under an existing name is its next version; identical content adds no version." }
+        h2 { (t.register) }
+        p { (t.register_intro) }
         form.upload method="post" enctype="multipart/form-data" action=(format!("/datasets?csrf={csrf}")) {
-            label { "Name " input type="text" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{0,63}" placeholder="parcels-2026"; }
-            label { "File: CSV (columns text or description, code; id and source optional) or JSON Lines, at most "
-                (MAX_DATASET_BYTES / (1024 * 1024)) " MiB and " (platform::MAX_ROWS) " rows "
+            label { (t.name) input type="text" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{0,63}" placeholder="parcels-2026"; }
+            label { ((t.file_label)(&(MAX_DATASET_BYTES / (1024 * 1024)), &platform::MAX_ROWS))
                 input type="file" name="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson" required;
             }
-            button type="submit" { "Upload" }
+            button type="submit" { (common.upload) }
         }
         form.register method="post" action="/datasets/register" {
             (csrf_field(caller))
-            label { "Name " input type="text" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{0,63}"; }
-            label { "Source "
+            label { (t.name) input type="text" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{0,63}"; }
+            label { (t.source)
                 select name="source" {
                     @for s in sources(state) { option value=(s) { (s) } }
                 }
             }
-            button type="submit" { "Register from source" }
+            button type="submit" { (t.register_from_source) }
         }
     }
 }
@@ -78,19 +79,20 @@ async fn render_list(
     status: StatusCode,
 ) -> Result<Response, Problem> {
     let sets = platform(state).store.datasets().await?;
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         ctx,
         status,
-        "Data sets",
+        t.title,
         html! {
-            h1 { "Labelled data sets" }
+            h1 { (t.heading) }
             (lesson_link(ctx, 4))
             (top)
             @if sets.is_empty() {
-                p { "No data set is registered yet." }
+                p { (t.none_yet) }
             } @else {
                 table {
-                    thead { tr { th { "Name" } th { "Versions" } th { "Rows (latest)" } th { "Source" } th { "Registered" } } }
+                    thead { tr { th { (t.name.trim_end()) } th { (t.versions) } th { (t.rows_latest) } th { (t.source.trim_end()) } th { (t.registered) } } }
                     tbody {
                         @for d in &sets {
                             tr {
@@ -104,8 +106,8 @@ async fn render_list(
                     }
                 }
             }
-            @if may_register(caller) { (forms(state, caller)) }
-            p { a href="/api/v1/datasets" { "As JSON" } }
+            @if may_register(caller) { (forms(ctx.lang, state, caller)) }
+            p { a href="/api/v1/datasets" { (common.as_json) } }
         },
     ))
 }
@@ -134,12 +136,20 @@ async fn after_register(
 ) -> Result<Response, Problem> {
     match result {
         Ok(outcome) => {
-            let to = format!("/datasets/{}/{}", outcome.meta.name, outcome.meta.version);
-            Ok(redirect_with_msg(&to, &outcome.message()).into_response())
+            let m = &outcome.meta;
+            let to = format!("/datasets/{}/{}", m.name, m.version);
+            let message = (words::t(ctx.lang).outcome)(
+                outcome.created,
+                m.version,
+                &m.name,
+                m.row_count,
+                m.sha256.get(..12).unwrap_or_default(),
+            );
+            Ok(redirect_with_msg(&to, &message).into_response())
         }
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
-            render_list(state, ctx, caller, problem_notice(&p), status).await
+            render_list(state, ctx, caller, problem_notice(ctx.lang, &p), status).await
         }
     }
 }
@@ -156,7 +166,7 @@ pub(crate) async fn upload_submit(
         }
         Ok(_) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Give a name and choose a file.",
+            words::t(ctx.lang).give_name_and_file,
         )),
         Err(p) => Err(p),
     };
@@ -178,7 +188,7 @@ pub(crate) async fn register_submit(
     form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Problem> {
     let Ok(Form(form)) = form else {
-        let p = Problem::bad_request("Send the form from the data sets page.");
+        let p = Problem::bad_request(words::t(ctx.lang).use_the_form);
         return after_register(&state, &ctx, &caller, Err(p)).await;
     };
     let result = match platform::Source::parse(&form.source) {
@@ -200,16 +210,17 @@ pub(crate) async fn versions_page(
     if versions.is_empty() {
         return Err(Problem::not_found(format!("No data set {name}.")));
     }
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
         &name,
         html! {
-            p { a href="/datasets" { "Data sets" } }
-            h1 { "Data set " (name) }
+            p { a href="/datasets" { (t.title) } }
+            h1 { (t.data_set) (name) }
             (lesson_link(&ctx, 4))
             table {
-                thead { tr { th { "Version" } th { "Rows" } th { "sha256" } th { "Source" } th { "Registered" } th { "By" } } }
+                thead { tr { th { (t.version) } th { (t.rows) } th { "sha256" } th { (t.source.trim_end()) } th { (t.registered) } th { (t.by) } } }
                 tbody {
                     @for v in versions.iter().rev() {
                         tr {
@@ -223,7 +234,7 @@ pub(crate) async fn versions_page(
                     }
                 }
             }
-            p { a href=(format!("/api/v1/datasets/{name}")) { "As JSON" } }
+            p { a href=(format!("/api/v1/datasets/{name}")) { (common.as_json) } }
         },
     ))
 }
@@ -241,10 +252,11 @@ fn labelled(list: &[LabelCount]) -> impl Iterator<Item = (String, usize)> + '_ {
     list.iter().map(|c| (c.label.clone(), c.rows))
 }
 
-fn pairs_table(pairs: &[PairRef]) -> Markup {
+fn pairs_table(lang: Lang, pairs: &[PairRef]) -> Markup {
+    let t = words::t(lang);
     html! {
         table {
-            thead { tr { th { "Text" } th { "Code" } th { "Split" } th { "Similar text" } th { "Code" } th { "Split" } th { "Jaccard" } } }
+            thead { tr { th { (t.text) } th { (t.code) } th { (t.split) } th { (t.similar_text) } th { (t.code) } th { (t.split) } th { "Jaccard" } } }
             tbody {
                 @for p in pairs {
                     tr {
@@ -258,18 +270,19 @@ fn pairs_table(pairs: &[PairRef]) -> Markup {
     }
 }
 
-fn figures(meta: &VersionMeta, card: &DataCard) -> Markup {
+fn figures(lang: Lang, meta: &VersionMeta, card: &DataCard) -> Markup {
+    let t = words::t(lang);
     let figure = |label: &str, value: String| html! { div { dt { (label) } dd { (value) } } };
     html! {
         dl.figures {
-            (figure("Rows", card.rows.to_string()))
-            @for c in &card.languages { (figure(&format!("Language {}", c.label), c.rows.to_string())) }
-            @for c in &card.splits { (figure(&format!("Split {}", c.label), c.rows.to_string())) }
-            (figure("Invalid codes (rows)", card.invalid_codes.rows.to_string()))
-            (figure("Conflicting texts", card.conflicts.texts.to_string()))
-            (figure("Exact duplicate rows", card.exact_duplicates.extra_rows.to_string()))
-            (figure("Near-duplicate pairs", card.near_duplicates.pairs.to_string()))
-            (figure("Leaking pairs", card.leakage.pairs.to_string()))
+            (figure(t.rows, card.rows.to_string()))
+            @for c in &card.languages { (figure(&(t.language)(&c.label), c.rows.to_string())) }
+            @for c in &card.splits { (figure(&(t.split_of)(&c.label), c.rows.to_string())) }
+            (figure(t.invalid_rows, card.invalid_codes.rows.to_string()))
+            (figure(t.conflicting, card.conflicts.texts.to_string()))
+            (figure(t.exact_rows, card.exact_duplicates.extra_rows.to_string()))
+            (figure(t.near_pairs, card.near_duplicates.pairs.to_string()))
+            (figure(t.leaking_pairs, card.leakage.pairs.to_string()))
             (figure("sha256", meta.sha256.get(..16).unwrap_or_default().to_string() + "…"))
         }
     }
@@ -284,41 +297,46 @@ pub(crate) async fn card_page(
     let (meta, card) = load_card(&state, &name, &version).await?;
     let api = format!("/api/v1/datasets/{}/versions/{}", meta.name, meta.version);
     let title = format!("{} v{}", meta.name, meta.version);
+    let lang = ctx.lang;
+    let t = words::t(lang);
+    let source = match &meta.filename {
+        Some(f) => format!("{} ({f})", meta.source),
+        None => meta.source.clone(),
+    };
     Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
         html! {
-            p { a href="/datasets" { "Data sets" } " › " a href=(format!("/datasets/{}", meta.name)) { (meta.name) } }
-            h1 { "Data card: " (title) }
+            p { a href="/datasets" { (t.title) } " › " a href=(format!("/datasets/{}", meta.name)) { (meta.name) } }
+            h1 { (t.data_card) (title) }
             (lesson_link(&ctx, 4))
             (notice(q.msg.as_deref()))
-            p { "From " (meta.source) @if let Some(f) = &meta.filename { " (" (f) ")" } ", registered " (meta.created_at) " by " (meta.created_by) "." }
-            (figures(&meta, &card))
+            p { ((t.from)(&source, &meta.created_at, &meta.created_by)) }
+            (figures(lang, &meta, &card))
             p {
-                "Download (JSON Lines): " a href=(format!("{api}/rows")) { "all rows" }
+                (t.download) a href=(format!("{api}/rows")) { (t.all_rows) }
                 @for s in ["train", "dev", "test"] { ", " a href=(format!("{api}/rows?split={s}")) { (s) } }
-                ". " a href=(api.clone()) { "The card as JSON" } ", " a href=(format!("{api}/leakage")) { "leakage as JSON" } "."
+                ". " a href=(api.clone()) { (t.card_json) } ", " a href=(format!("{api}/leakage")) { (t.leakage_json) } "."
             }
-            h2 { "Labels" }
-            (chart("Rows per section", labelled(&card.sections)))
-            (chart("Rows per chapter", labelled(&card.chapters)))
-            (chart("Rows per language", counts(&card.languages)))
-            (chart("Rows per split", counts(&card.splits)))
-            h2 { "Invalid codes" }
-            p { (card.invalid_codes.rows) " rows carry " (card.invalid_codes.codes) " codes that are not in HS 2022"
-                @if card.invalid_codes.national_tariff_checked { " or, for 8 to 11 digits, not in Taiwan's tariff" } "." }
+            h2 { (t.labels) }
+            (chart(t.per_section, labelled(&card.sections)))
+            (chart(t.per_chapter, labelled(&card.chapters)))
+            (chart(t.per_language, counts(&card.languages)))
+            (chart(t.per_split, counts(&card.splits)))
+            h2 { (t.invalid_codes) }
+            p { ((t.invalid_text)(&card.invalid_codes.rows, &card.invalid_codes.codes, card.invalid_codes.national_tariff_checked)) }
             @if !card.invalid_codes.examples.is_empty() {
-                table { thead { tr { th { "Code" } th { "Why" } th { "Rows" } th { "Ids" } } }
+                table { thead { tr { th { (t.code) } th { (t.why) } th { (t.rows) } th { (t.ids) } } }
                     tbody { @for c in &card.invalid_codes.examples {
                         tr { td { code { (c.code) } } td { (c.reason) } td { (c.rows) } td { (c.ids.join(", ")) } }
                     } }
                 }
             }
-            h2 { "Conflicts" }
-            p { (card.conflicts.texts) " normalised texts (" (card.conflicts.rows) " rows) carry codes that disagree." }
+            h2 { (t.conflicts) }
+            p { ((t.conflicts_text)(&card.conflicts.texts, &card.conflicts.rows)) }
             @if !card.conflicts.examples.is_empty() {
-                table { thead { tr { th { "Text" } th { "Codes (rows: ids)" } } }
+                table { thead { tr { th { (t.text) } th { (t.codes_rows_ids) } } }
                     tbody { @for c in &card.conflicts.examples {
                         tr { td { (c.text) } td { @for (i, code) in c.codes.iter().enumerate() {
                             @if i > 0 { "; " } code { (code.code) } " (" (code.rows) ": " (code.ids.join(", ")) ")"
@@ -326,24 +344,22 @@ pub(crate) async fn card_page(
                     } }
                 }
             }
-            h2 { "Duplicates" }
-            p { (card.exact_duplicates.groups) " groups of exact duplicates (same normalised text and code): "
-                (card.exact_duplicates.extra_rows) " rows beyond the first of each." }
+            h2 { (t.duplicates) }
+            p { ((t.duplicates_text)(&card.exact_duplicates.groups, &card.exact_duplicates.extra_rows)) }
             @if !card.exact_duplicates.examples.is_empty() {
-                table { thead { tr { th { "Text" } th { "Code" } th { "Ids" } } }
+                table { thead { tr { th { (t.text) } th { (t.code) } th { (t.ids) } } }
                     tbody { @for d in &card.exact_duplicates.examples {
                         tr { td { (d.text) } td { code { (d.code) } } td { (d.ids.join(", ")) } }
                     } }
                 }
             }
-            p { (card.near_duplicates.pairs) " pairs of near duplicates: " (card.method.similarity) }
-            @if !card.near_duplicates.examples.is_empty() { (pairs_table(&card.near_duplicates.examples)) }
-            h2 { "Leakage between splits" }
-            p { (card.leakage.pairs) " near-duplicate pairs (Jaccard ≥ " (card.leakage.threshold) ") fall into different splits, touching "
-                (card.leakage.rows) " rows. Split rule: " (card.method.split) }
-            @if !card.leakage.examples.is_empty() { (pairs_table(&card.leakage.examples)) }
-            h2 { "Sample" }
-            table { thead { tr { th { "Id" } th { "Text" } th { "Code" } th { "Split" } } }
+            p { ((t.near_text)(&card.near_duplicates.pairs)) (card.method.similarity) }
+            @if !card.near_duplicates.examples.is_empty() { (pairs_table(lang, &card.near_duplicates.examples)) }
+            h2 { (t.leakage) }
+            p { ((t.leakage_text)(&card.leakage.pairs, &card.leakage.threshold, &card.leakage.rows)) (card.method.split) }
+            @if !card.leakage.examples.is_empty() { (pairs_table(lang, &card.leakage.examples)) }
+            h2 { (t.sample) }
+            table { thead { tr { th { (t.id) } th { (t.text) } th { (t.code) } th { (t.split) } } }
                 tbody { @for r in &card.sample {
                     tr { td { (r.id) } td { (r.text) } td { code { (r.code) } } td { (r.split.as_str()) } }
                 } }

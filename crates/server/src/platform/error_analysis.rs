@@ -112,6 +112,7 @@ pub(crate) async fn errors_page(
         .cloned()
         .collect();
     // The version's own explanation of each shown answer.
+    let lang = ctx.lang;
     let why: Vec<String> = match (
         state.training.clone(),
         platform(&state).store.model(&version).await?,
@@ -121,7 +122,7 @@ pub(crate) async fn errors_page(
             tokio::task::spawn_blocking(move || match training.classifier_for(&record) {
                 Ok(c) => texts
                     .iter()
-                    .map(|t| super::runs_pages::explain(&c, t))
+                    .map(|t| super::runs_pages::explain(lang, &c, t))
                     .collect(),
                 Err(_) => Vec::new(),
             })
@@ -144,37 +145,37 @@ pub(crate) async fn errors_page(
             f.confidence.as_deref().unwrap_or_default()
         )
     };
+    let t = super::i18n::training::t(ctx.lang);
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Error analysis",
+        t.errors_title,
         html! {
-            p { a href="/models" { "Model registry" } }
-            h1 { "Errors of " code { (version) } " on " (set) }
+            p { a href="/models" { (t.registry) } }
+            h1 { (t.errors_of) code { (version) } (t.errors_on) (set) (t.errors_end) }
             (lesson_link(&ctx, 6))
             @if let Some(m) = &f.msg { p.notice role="status" { (m) } }
-            p { (cases.len()) " misclassified cases match (the gold subheading was not the first answer). "
-                "Correct a gold label, or mark a case too vague to classify: the change becomes the next version of the data set the case came from, and a run on that version learns from it." }
+            p { ((t.misclassified)(cases.len())) (t.correct_hint) }
             form method="get" action=(format!("/models/{version}/errors")) {
-                label { "Set " select name="set" { @for s in ["development", "test", "cbp"] { option value=(s) selected[s == set] { (s) } } } }
-                label { "Chapter " select name="chapter" { option value="" { "all" } @for c in &chapters { option value=(c) selected[f.chapter.as_deref() == Some(c.as_str())] { (c) } } } }
-                label { "Source " select name="source" { option value="" { "all" } @for s in &sources { option value=(s) selected[f.source.as_deref() == Some(s.as_str())] { (s) } } } }
-                label { "Confidence " select name="confidence" {
-                    @for (v, l) in [("", "any"), ("low", "low (< 0.3)"), ("mid", "0.3 to 0.7"), ("high", "high (> 0.7): confidently wrong")] {
+                label { (t.set) select name="set" { @for s in ["development", "test", "cbp"] { option value=(s) selected[s == set] { (s) } } } }
+                label { (t.chapter) " " select name="chapter" { option value="" { (t.all) } @for c in &chapters { option value=(c) selected[f.chapter.as_deref() == Some(c.as_str())] { (c) } } } }
+                label { (t.source) " " select name="source" { option value="" { (t.all) } @for s in &sources { option value=(s) selected[f.source.as_deref() == Some(s.as_str())] { (s) } } } }
+                label { (t.confidence) select name="confidence" {
+                    @for (v, l) in ["", "low", "mid", "high"].into_iter().zip(t.confidence_choices) {
                         option value=(v) selected[f.confidence.as_deref().unwrap_or("") == v] { (l) }
                     }
                 } }
-                button type="submit" { "Filter" }
+                button type="submit" { (t.filter) }
             }
             table {
-                thead { tr { th { "Description" } th { "Gold" } th { "Answer" } th { "Gold's rank" } th { "Source" } th { "Why" } @if may_correct { th { "Correct" } } } }
+                thead { tr { th { (t.description) } th { (t.gold) } th { (t.answer) } th { (t.gold_rank) } th { (t.source) } th { (t.why) } @if may_correct { th { (t.correct) } } } }
                 tbody {
                     @for (i, c) in shown.iter().enumerate() {
                         tr {
                             td { (c.text) }
                             td { code { (c.gold) } }
                             td { code { (c.predicted) } " (" (format!("{:.2}", c.confidence)) ")" }
-                            td { @if c.gold_rank == 0 { "not in the top 10" } @else { (c.gold_rank) } }
+                            td { @if c.gold_rank == 0 { (t.not_top10) } @else { (c.gold_rank) } }
                             td { (c.source) }
                             td { small { (why.get(i).map(String::as_str).unwrap_or("")) } }
                             @if may_correct {
@@ -183,9 +184,9 @@ pub(crate) async fn errors_page(
                                         (csrf_field(&caller))
                                         input type="hidden" name="set" value=(set);
                                         input type="hidden" name="case_id" value=(c.case_id);
-                                        input type="text" name="code" placeholder="correct code" pattern="[0-9]{6,11}" size="11";
-                                        button type="submit" name="action" value="relabel" { "Relabel" }
-                                        button type="submit" name="action" value="vague" { "Too vague" }
+                                        input type="text" name="code" placeholder=(t.correct_code) pattern="[0-9]{6,11}" size="11";
+                                        button type="submit" name="action" value="relabel" { (t.relabel) }
+                                        button type="submit" name="action" value="vague" { (t.too_vague) }
                                     }
                                 }
                             }
@@ -194,8 +195,8 @@ pub(crate) async fn errors_page(
                 }
             }
             p {
-                @if page_no > 0 { a href=(link(page_no - 1)) { "Previous" } " " }
-                @if (page_no + 1) * PAGE_SIZE < cases.len() { a href=(link(page_no + 1)) { "Next" } }
+                @if page_no > 0 { a href=(link(page_no - 1)) { (t.previous) } " " }
+                @if (page_no + 1) * PAGE_SIZE < cases.len() { a href=(link(page_no + 1)) { (t.next) } }
             }
         },
     ))
@@ -326,6 +327,7 @@ pub(crate) async fn correct(
 
 pub(crate) async fn correct_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(version): Path<String>,
     Form(form): Form<CorrectionForm>,
@@ -345,11 +347,15 @@ pub(crate) async fn correct_submit(
         form.set.clone()
     };
     let outcome = correct(&state, &caller, &version, &set, &form.case_id, correction).await?;
-    Ok(redirect_with_msg(
-        &format!("/models/{version}/errors?set={set}"),
-        &outcome.message(),
-    )
-    .into_response())
+    let m = &outcome.meta;
+    let message = (super::i18n::data::t(ctx.lang).outcome)(
+        outcome.created,
+        m.version,
+        &m.name,
+        m.row_count,
+        m.sha256.get(..12).unwrap_or_default(),
+    );
+    Ok(redirect_with_msg(&format!("/models/{version}/errors?set={set}"), &message).into_response())
 }
 
 pub(crate) async fn errors_json(

@@ -17,6 +17,7 @@ mod datasets_api;
 mod datasets_pages;
 mod error_analysis;
 mod errors;
+mod i18n;
 mod models_api;
 pub(crate) mod openapi;
 mod opendata_api;

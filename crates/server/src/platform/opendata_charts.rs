@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use opendata::{Table, Value, bar_chart, line_chart};
 
+use super::i18n::opendata::ChartTitles;
 use super::opendata_datasets::DatasetDef;
 
 /// Section numerals in order, to sort sections as the nomenclature does.
@@ -61,7 +62,7 @@ fn only(t: &Table, column: &str, value: &str) -> Table {
 }
 
 /// The dataset page's charts, as SVG documents (one to three per dataset).
-pub fn charts(def: &DatasetDef, t: &Table) -> Vec<String> {
+pub fn charts(def: &DatasetDef, t: &Table, titles: &ChartTitles) -> Vec<String> {
     let series = |g: BTreeMap<String, f64>| -> Vec<(String, f64)> { g.into_iter().collect() };
     match def.id {
         "hs-nomenclature" => {
@@ -79,41 +80,47 @@ pub fn charts(def: &DatasetDef, t: &Table) -> Vec<String> {
                 group(&subheadings, "section", None).into_iter().collect();
             per_section.sort_by_key(|(s, _)| ROMAN.iter().position(|r| *r == s.as_str()));
             vec![
-                bar_chart("Subheadings per section", &per_section),
-                bar_chart("Chapters with the most subheadings", &top(per_chapter, 15)),
+                bar_chart(titles.subheadings_per_section, &per_section),
+                bar_chart(titles.top_chapters, &top(per_chapter, 15)),
             ]
         }
         "aeo-register" => vec![
-            bar_chart("Certificates by status", &series(group(t, "status", None))),
             bar_chart(
-                "Certificates by authorisation",
+                titles.certificates_by_status,
+                &series(group(t, "status", None)),
+            ),
+            bar_chart(
+                titles.certificates_by_authorisation,
                 &series(group(t, "authorisation", None)),
             ),
         ],
         "advance-rulings" => vec![
             bar_chart(
-                "Rulings by HS chapter (top 15)",
+                titles.rulings_by_chapter,
                 &top(group(t, "chapter", None), 15),
             ),
             line_chart(
-                "Rulings per month",
+                titles.rulings_per_month,
                 &series(monthly(group(t, "decided_on", None))),
             ),
         ],
         "vehicle-imports" => vec![
             line_chart(
-                "Vehicles cleared per month",
+                titles.vehicles_per_month,
                 &series(monthly(group(t, "month", Some("count")))),
             ),
-            bar_chart("Top makers", &top(group(t, "maker", Some("count")), 12)),
             bar_chart(
-                "By model year",
+                titles.top_makers,
+                &top(group(t, "maker", Some("count")), 12),
+            ),
+            bar_chart(
+                titles.by_model_year,
                 &series(group(t, "model_year", Some("count"))),
             ),
         ],
         "classification-usage" => vec![
             line_chart(
-                "Classifications per month",
+                titles.classifications_per_month,
                 &series(monthly(group(
                     &only(t, "kind", "requests"),
                     "month",
@@ -121,11 +128,11 @@ pub fn charts(def: &DatasetDef, t: &Table) -> Vec<String> {
                 ))),
             ),
             bar_chart(
-                "Most frequent top codes",
+                titles.top_codes,
                 &top(group(&only(t, "kind", "code"), "item", Some("count")), 12),
             ),
             bar_chart(
-                "Most frequent goods words",
+                titles.top_words,
                 &top(group(&only(t, "kind", "term"), "item", Some("count")), 12),
             ),
         ],

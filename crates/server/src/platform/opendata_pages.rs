@@ -8,6 +8,7 @@ use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 use opendata::{ColumnStats, ColumnType, Page, Table, Value};
 
+use super::i18n::{Lang, opendata as words};
 use super::opendata_api::{
     api_base, badges, entries, origin, query_pairs, query_problem, query_string, release_summary,
     take_version,
@@ -42,7 +43,17 @@ fn format_label(name: &str) -> &'static str {
     }
 }
 
-fn downloads(base: &str, l: &Loaded) -> Markup {
+/// A dataset's title and description in the reader's language.
+fn titled(lang: Lang, def: &DatasetDef) -> (&'static str, &'static str) {
+    (words::t(lang).dataset_words)(def.id).unwrap_or((def.title, def.description))
+}
+
+fn frequency(lang: Lang, f: impl std::fmt::Debug) -> String {
+    (words::t(lang).frequency)(&format!("{f:?}").to_lowercase())
+}
+
+fn downloads(lang: Lang, base: &str, l: &Loaded) -> Markup {
+    let t = words::t(lang);
     let summary = release_summary(base, l);
     html! {
         ul.downloads {
@@ -52,7 +63,7 @@ fn downloads(base: &str, l: &Loaded) -> Markup {
                     " (" (size_text(d.byte_size)) ", sha256 " code { (d.sha256.get(..12).unwrap_or_default()) "…" } ")"
                 }
             }
-            li { a href=(summary.manifest) { "Signed manifest" } " (files, hashes, schema)" }
+            li { a href=(summary.manifest) { (t.manifest_signed) } (t.manifest_what) }
         }
     }
 }
@@ -65,28 +76,30 @@ pub(crate) async fn catalog_page(
     let origin = origin(&headers);
     let base = api_base(&origin);
     let found = entries(&state).await?;
+    let t = words::t(ctx.lang);
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Open data",
+        t.title,
         html! {
-            h1 { "Open data" }
-            p { "Datasets published from the platform's own data. Every release is immutable and signed; each dataset has downloads (CSV, JSON, Parquet), a query API with filters, sorting and cursor pagination, and its history of changes. API keys are optional." }
-            p { "Machine-readable catalogue: " a href="/api/v1/opendata" { "JSON" } " · " a href="/api/v1/opendata/catalog.jsonld" { "DCAT-AP (JSON-LD)" } }
+            h1 { (t.title) }
+            p { (t.intro) }
+            p { (t.machine_readable) a href="/api/v1/opendata" { "JSON" } " · " a href="/api/v1/opendata/catalog.jsonld" { "DCAT-AP (JSON-LD)" } }
             table.cases {
-                thead { tr { th { "Dataset" } th { "Updated" } th { "Latest release" } th { "Downloads" } } }
+                thead { tr { th { (t.dataset) } th { (t.updated) } th { (t.latest) } th { (t.downloads) } } }
                 tbody {
                     @for (def, latest) in &found {
+                        @let (title, description) = titled(ctx.lang, def);
                         tr {
                             td {
-                                a href=(format!("/open-data/{}", def.id)) { strong { (def.title) } }
-                                p.hint { (def.description) }
+                                a href=(format!("/open-data/{}", def.id)) { strong { (title) } }
+                                p.hint { (description) }
                             }
-                            td { (format!("{:?}", def.frequency).to_lowercase()) }
+                            td { (frequency(ctx.lang, def.frequency)) }
                             td {
                                 @match latest {
-                                    Some(l) => { "Version " (l.record.version) ", " (release_date(&l.record)) br; (l.record.row_count) " rows" }
-                                    None => { "Not published yet" }
+                                    Some(l) => { ((t.version_of)(l.record.version, &release_date(&l.record))) br; ((t.rows)(l.record.row_count)) }
+                                    None => { (t.not_published) }
                                 }
                             }
                             td {
@@ -133,11 +146,12 @@ fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 fn not_found(ctx: &PageCtx, detail: &str) -> Response {
+    let t = words::t(ctx.lang);
     page(
         ctx,
         StatusCode::NOT_FOUND,
-        "Not found",
-        html! { h1 { "Not found" } p { (detail) } p { a href="/open-data" { "All datasets" } } },
+        t.not_found,
+        html! { h1 { (t.not_found) } p { (detail) } p { a href="/open-data" { (t.all_datasets) } } },
     )
 }
 
@@ -149,7 +163,7 @@ pub(crate) async fn dataset_page(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let Some(def) = DATASETS.iter().find(|d| d.id == id) else {
-        return Ok(not_found(&ctx, &format!("There is no dataset {id:?}.")));
+        return Ok(not_found(&ctx, &(words::t(ctx.lang).no_dataset)(&id)));
     };
     let origin = origin(&headers);
     let base = api_base(&origin);
@@ -166,7 +180,7 @@ pub(crate) async fn dataset_page(
         Some(v) if latest.as_ref().is_none_or(|l| l.record.version != v) => {
             match load(&state, def.id, Some(v)).await? {
                 Some(l) => Some(l),
-                None => return Ok(not_found(&ctx, &format!("{} has no version {v}.", def.id))),
+                None => return Ok(not_found(&ctx, &(words::t(ctx.lang).no_version)(def.id, v))),
             }
         }
         _ => latest,
@@ -219,71 +233,74 @@ async fn dataset_view(
         all.extend_from_slice(extra);
         query_string(pairs, &all)
     };
+    let lang = ctx.lang;
+    let t = words::t(lang);
+    let (title, description) = titled(lang, def);
     let body = html! {
-        p { a href="/open-data" { "Open data" } " › " (def.id) }
-        h1 { (def.title) }
-        p { (def.description) }
+        p { a href="/open-data" { (t.title) } " › " (def.id) }
+        h1 { (title) }
+        p { (description) }
         dl.fields {
-            dt { "Publisher" } dd { (m.publisher.name) }
-            dt { "Licence" } dd { a href=(m.licence.url) { (m.licence.name) } }
-            dt { "Updated" } dd { (format!("{:?}", m.frequency).to_lowercase()) }
-            @if let Some(t) = &m.temporal {
-                dt { "Covers" } dd { (t.start.map(|d| d.to_string()).unwrap_or_default()) " to " (t.end.map(|d| d.to_string()).unwrap_or_else(|| "now".into())) }
+            dt { (t.publisher) } dd { (m.publisher.name) }
+            dt { (t.licence) } dd { a href=(m.licence.url) { (m.licence.name) } }
+            dt { (t.updated) } dd { (frequency(lang, m.frequency)) }
+            @if let Some(span) = &m.temporal {
+                dt { (t.covers) } dd { (span.start.map(|d| d.to_string()).unwrap_or_default()) (t.to) (span.end.map(|d| d.to_string()).unwrap_or_else(|| t.now.into())) }
             }
-            dt { "API" } dd { a href=(format!("{base}/{}", def.id)) { "metadata" } " · " a href=(format!("{base}/{}/rows", def.id)) { "rows" } " · " a href=(format!("{base}/{}/changes", def.id)) { "changes" } }
+            dt { "API" } dd { a href=(format!("{base}/{}", def.id)) { (t.metadata) } " · " a href=(format!("{base}/{}/rows", def.id)) { (t.rows_link) } " · " a href=(format!("{base}/{}/changes", def.id)) { (t.changes) } }
         }
         @match shown {
-            None => { p.alert { "This dataset has not been published yet." } }
+            None => { p.alert { (t.not_published_alert) } }
             Some(l) => {
                 p.badges {
                     @for b in badges(def, l).all() { (PreEscaped(b.to_svg())) " " }
                 }
                 ul.hint { @for b in badges(def, l).all() { li { strong { (b.name) } ": " (b.detail) } } }
-                h2 { "Version " (l.record.version) " (" (release_date(&l.record)) ", " (l.record.row_count) " rows)" }
-                (downloads(base, l))
-                h2 { "Charts" }
-                @for svg in charts(def, &l.table) { figure.chart { (PreEscaped(svg)) } }
-                h2 { "Summary statistics" }
-                (stats_table(&opendata::summarize(&l.table, 3)))
-                h2 #query { "Query" }
-                (query_form(def, &l.table, pairs, &releases.iter().map(|r| r.version).collect::<Vec<_>>(), l.record.version))
+                h2 { ((t.version_heading)(l.record.version, &release_date(&l.record), l.record.row_count)) }
+                (downloads(lang, base, l))
+                h2 { (t.charts) }
+                @for svg in charts(def, &l.table, &t.chart_titles) { figure.chart { (PreEscaped(svg)) } }
+                h2 { (t.summary) }
+                (stats_table(lang, &opendata::summarize(&l.table, 3)))
+                h2 #query { (t.query) }
+                (query_form(lang, def, &l.table, pairs, &releases.iter().map(|r| r.version).collect::<Vec<_>>(), l.record.version))
                 @match &result {
                     Err(p) => { div.alert role="alert" { (problem_text(p)) } }
                     Ok(None) => {}
                     Ok(Some(page)) => {
-                        p { (page.matched) " matching rows; showing " (page.rows.len()) "." }
+                        p { ((t.matching)(page.matched, page.rows.len())) }
                         (rows_table(&l.table, &page.rows))
                         @if let Some(token) = &page.next {
-                            p { a rel="next" href=(format!("/open-data/{}?{}#query", def.id, with_version(&[("_next", token.as_str())]))) { "Next page →" } }
+                            p { a rel="next" href=(format!("/open-data/{}?{}#query", def.id, with_version(&[("_next", token.as_str())]))) { (t.next_page) } }
                         }
-                        p.hint { "The same query in the API: " code { a href=(format!("/api/v1/opendata/{}/rows?{}", def.id, with_version(&[]))) { "/api/v1/opendata/" (def.id) "/rows?" (with_version(&[])) } } }
+                        p.hint { (t.same_query) code { a href=(format!("/api/v1/opendata/{}/rows?{}", def.id, with_version(&[]))) { "/api/v1/opendata/" (def.id) "/rows?" (with_version(&[])) } } }
                     }
                 }
             }
         }
-        h2 { "Versions" }
-        @if releases.is_empty() { p { "None yet." } }
+        h2 { (t.versions) }
+        @if releases.is_empty() { p { (t.none_yet) } }
         @for r in releases.iter().rev() {
             @let c = changes_of(r);
             details {
-                summary { "Version " (r.version) ", " (release_date(r)) ": " (c.headline()) }
-                p { a href=(format!("{base}/{}/v{}/manifest.json", def.id, r.version)) { "Manifest" } " · " a href=(format!("/open-data/{}?_version={}#query", def.id, r.version)) { "Browse this version" } }
+                summary { ((t.version_summary)(r.version, &release_date(r))) (words::headline(lang, &c)) }
+                p { a href=(format!("{base}/{}/v{}/manifest.json", def.id, r.version)) { (t.manifest) } " · " a href=(format!("/open-data/{}?_version={}#query", def.id, r.version)) { (t.browse_version) } }
                 @if !c.cells.is_empty() {
                     table.cases {
-                        thead { tr { th { "Row" } th { "Column" } th { "Before" } th { "After" } } }
+                        thead { tr { th { (t.row) } th { (t.column) } th { (t.before) } th { (t.after) } } }
                         tbody { @for cell in c.cells.iter().take(CHANGES_SHOWN) { tr { td { (key_text(&cell["key"])) } td { (cell["column"].as_str().unwrap_or_default()) } td { (cell["old"].to_string()) } td { (cell["new"].to_string()) } } } }
                     }
                 }
                 @if c.from_version.is_some() && !c.added_rows.is_empty() {
-                    p { "Added rows:" } (object_table(&c.added_rows))
+                    p { (t.added_rows) } (object_table(&c.added_rows))
                 }
                 @if !c.removed_rows.is_empty() {
-                    p { "Removed rows:" } (object_table(&c.removed_rows))
+                    p { (t.removed_rows) } (object_table(&c.removed_rows))
                 }
             }
         }
     };
-    Ok(page(ctx, status, def.title, body))
+    Ok(page(ctx, status, title, body))
 }
 
 /// A row key (`{"maker": "Kia", …}`) as `maker=Kia, …`.
@@ -322,12 +339,13 @@ fn object_table(rows: &[serde_json::Value]) -> Markup {
     }
 }
 
-fn stats_table(stats: &[ColumnStats]) -> Markup {
+fn stats_table(lang: Lang, stats: &[ColumnStats]) -> Markup {
+    let headings = words::t(lang).stats;
     let opt = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
     let num = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_default();
     html! {
         table.cases {
-            thead { tr { th { "Column" } th { "Type" } th { "Values" } th { "Empty" } th { "Distinct" } th { "Min" } th { "Max" } th { "Mean" } th { "Median" } th { "Most frequent" } } }
+            thead { tr { @for h in headings { th { (h) } } } }
             tbody {
                 @for s in stats {
                     tr {
@@ -351,6 +369,7 @@ fn rows_table(t: &Table, rows: &[Vec<Value>]) -> Markup {
 }
 
 fn query_form(
+    lang: Lang,
     def: &DatasetDef,
     t: &Table,
     pairs: &[(String, String)],
@@ -363,50 +382,51 @@ fn query_form(
     };
     let desc = !get(pairs, "_sort_desc").is_empty();
     let size = get(pairs, "_size");
+    let w = words::t(lang);
     html! {
         form.stack method="get" action=(format!("/open-data/{}#query", def.id)) {
             @for c in t.schema.columns() {
                 @match c.kind {
                     ColumnType::Text => {
                         @let name = format!("{}__contains", c.name);
-                        label for=(name) { (c.name) " contains" }
+                        label for=(name) { (c.name) (w.contains) }
                         input id=(name) type="text" name=(name) value=(get(pairs, &name));
                     }
                     ColumnType::Boolean => {
                         label for=(c.name) { (c.name) }
                         select id=(c.name) name=(c.name) {
-                            @for v in ["", "true", "false"] { option value=(v) selected[get(pairs, &c.name) == v] { (if v.is_empty() { "any" } else { v }) } }
+                            @for v in ["", "true", "false"] { option value=(v) selected[get(pairs, &c.name) == v] { (if v.is_empty() { w.any } else { v }) } }
                         }
                     }
                     _ => {
                         @let (lo, hi) = (format!("{}__gte", c.name), format!("{}__lte", c.name));
-                        label for=(lo) { (c.name) " from … to" }
+                        label for=(lo) { (c.name) (w.from_to) }
                         div.row {
                             input id=(lo) type="text" name=(lo) value=(get(pairs, &lo)) placeholder=(c.kind.example());
-                            input type="text" name=(hi) value=(get(pairs, &hi)) aria-label=(format!("{} to", c.name));
+                            input type="text" name=(hi) value=(get(pairs, &hi)) aria-label=(format!("{}{}", c.name, w.to_suffix));
                         }
                     }
                 }
             }
-            label for="q-sort" { "Sort by" }
+            label for="q-sort" { (w.sort_by) }
             div.row {
                 select #q-sort name="_sort" {
-                    option value="" selected[sort.is_empty()] { "primary key" }
+                    option value="" selected[sort.is_empty()] { (w.primary_key) }
                     @for c in t.schema.columns() { option value=(c.name) selected[sort == c.name] { (c.name) } }
                 }
-                label { input type="checkbox" name="_desc" value="1" checked[desc]; " descending" }
+                label { input type="checkbox" name="_desc" value="1" checked[desc]; (w.descending) }
             }
-            label for="q-size" { "Rows per page" }
+            label for="q-size" { (w.rows_per_page) }
             select #q-size name="_size" {
                 @for n in ["10", "25", "50", "100"] { option value=(n) selected[size == n] { (n) } }
             }
             @if versions.len() > 1 {
-                label for="q-version" { "Version" }
+                label for="q-version" { (w.version) }
                 select #q-version name="_version" {
                     @for v in versions.iter().rev() { option value=(*v) selected[*v == current] { (*v) } }
                 }
             }
-            button type="submit" { "Show rows" }
+            button type="submit" { (w.show_rows) }
         }
     }
 }

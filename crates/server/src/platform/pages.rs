@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use auth::Denied;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use eapp::{Action, ApplicationKind, FieldKind, Status};
@@ -20,6 +20,7 @@ use super::applications_api::{
 };
 use super::caller::{Caller, csrf_token};
 use super::casework::{self, party_of};
+use super::i18n::{self, Lang};
 use super::platform;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
@@ -62,9 +63,15 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
     })
 }
 
-fn plain_ctx(uri: &Uri) -> PageCtx {
+/// The guard runs before the handlers' extractors, so it negotiates the language itself.
+fn plain_ctx(uri: &Uri, headers: &HeaderMap) -> PageCtx {
+    let asked = uri.query().and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("lang="))
+            .map(str::to_string)
+    });
     PageCtx {
-        lang: crate::web::Lang::En,
+        lang: Lang::negotiate(asked.as_deref(), headers),
         chosen: false,
         uri: uri.clone(),
         private: false,
@@ -72,7 +79,7 @@ fn plain_ctx(uri: &Uri) -> PageCtx {
 }
 
 /// What the guard answers on a page: sign in first, or a plain "not for you".
-pub fn denied(denied: Denied, uri: &Uri) -> Response {
+pub fn denied(denied: Denied, uri: &Uri, headers: &HeaderMap) -> Response {
     match denied {
         Denied::Unauthenticated => {
             let next = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -82,15 +89,19 @@ pub fn denied(denied: Denied, uri: &Uri) -> Response {
             );
             Redirect::to(&target).into_response()
         }
-        other => page(
-            &plain_ctx(uri),
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            html! {
-                h1 { "Not allowed" }
-                p { (other.to_string()) "." }
-            },
-        ),
+        other => {
+            let ctx = plain_ctx(uri, headers);
+            let c = i18n::common(ctx.lang);
+            page(
+                &ctx,
+                StatusCode::FORBIDDEN,
+                c.not_allowed,
+                html! {
+                    h1 { (c.not_allowed) }
+                    p { (i18n::denied_text(ctx.lang, &other)) }
+                },
+            )
+        }
     }
 }
 
@@ -110,22 +121,27 @@ pub(crate) fn problem_text(p: &Problem) -> String {
     text
 }
 
-fn badge(status: &str) -> Markup {
-    let label = Status::parse(status).map_or(status, |s| s.label());
+fn badge(lang: Lang, status: &str) -> Markup {
+    let label = Status::parse(status).map_or(status, i18n::eapp::t(lang).status);
     html! { span class=(format!("badge {status}")) { (label) } }
 }
 
-fn clock_line(clock: &casework::ClockView) -> Markup {
+fn clock_line(lang: Lang, clock: &casework::ClockView) -> Markup {
+    let t = i18n::eapp::t(lang);
     html! {
         span class=(format!("clock {}", clock.state)) {
             @match (clock.state, &clock.due) {
-                ("stopped", _) => { "Clock stopped: waiting for the applicant" @if let Some(r) = &clock.reply_due { " (reply due " (r) ")" } }
-                ("finished", _) => { "Decided in " (clock.working_days_used) " working days" }
-                (_, Some(due)) => { "Due " (due) " · " (clock.working_days_left) " of " (clock.legal_working_days) " working days left" }
-                _ => { "Not submitted yet" }
+                ("stopped", _) => { (t.clock_stopped) @if let Some(r) = &clock.reply_due { ((t.reply_due)(r)) } }
+                ("finished", _) => { ((t.decided_in)(clock.working_days_used)) }
+                (_, Some(due)) => { ((t.due_left)(due, clock.working_days_left, clock.legal_working_days)) }
+                _ => { (t.not_submitted) }
             }
         }
     }
+}
+
+fn kind_title(lang: Lang, kind: &str) -> &str {
+    ApplicationKind::parse(kind).map_or(kind, i18n::eapp::t(lang).title)
 }
 
 async fn cases_page(
@@ -148,27 +164,28 @@ async fn cases_page(
         })
         .await?;
     let applicant = party_of(&caller.actor) == Some(eapp::Party::Applicant);
+    let (t, c) = (i18n::eapp::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Applications",
+        t.applications,
         html! {
-            h1 { "Applications" }
+            h1 { (t.applications) }
             p {
-                @if applicant { a.button href="/applications/new" { "New application" } " " }
-                @if staff { a href="/review-queue" { "Review queue" } " " }
-                form.inline method="post" action="/logout" { (csrf_field(&caller)) button.link type="submit" { "Sign out" } }
+                @if applicant { a.button href="/applications/new" { (t.new_application) } " " }
+                @if staff { a href="/review-queue" { (t.review_queue) } " " }
+                form.inline method="post" action="/logout" { (csrf_field(&caller)) button.link type="submit" { (t.sign_out) } }
             }
-            p { (total) " application(s)" }
+            p { ((t.count)(total)) }
             table.cases {
-                thead { tr { th { "Reference" } th { "Type" } th { "Company" } th { "Status" } th { "Updated" } } }
+                thead { tr { th { (c.reference) } th { (t.kind) } th { (c.company) } th { (c.status) } th { (c.updated) } } }
                 tbody {
                     @for c in &cases {
                         tr {
                             td { a href=(format!("/applications/{}", c.id)) { (c.reference) } }
-                            td { (ApplicationKind::parse(&c.kind).map_or(c.kind.as_str(), |k| k.title())) }
+                            td { (kind_title(ctx.lang, &c.kind)) }
                             td { (c.company_id) }
-                            td { (badge(&c.status)) }
+                            td { (badge(ctx.lang, &c.status)) }
                             td { (c.updated_at.get(..10).unwrap_or_default()) }
                         }
                     }
@@ -178,17 +195,24 @@ async fn cases_page(
     ))
 }
 
-fn field_input(field: &eapp::Field, value: &str) -> Markup {
+/// A field's label and help in the reader's language.
+fn field_words(lang: Lang, field: &eapp::Field) -> (&'static str, &'static str) {
+    (i18n::eapp::t(lang).field)(field.name).unwrap_or((field.label, field.help))
+}
+
+fn field_input(lang: Lang, field: &eapp::Field, value: &str) -> Markup {
     let id = format!("f-{}", field.name);
+    let t = i18n::eapp::t(lang);
+    let (label, help) = field_words(lang, field);
     html! {
-        label for=(id) { (field.label) @if field.required { " *" } @if field.confidential { " (confidential)" } }
-        @if !field.help.is_empty() { p.hint { (field.help) } }
+        label for=(id) { (label) @if field.required { " *" } @if field.confidential { (t.confidential_mark) } }
+        @if !help.is_empty() { p.hint { (help) } }
         @match field.kind {
             FieldKind::LongText { max_chars } => { textarea id=(id) name=(field.name) maxlength=(max_chars) rows="4" { (value) } }
             FieldKind::Choice(options) => {
                 select id=(id) name=(field.name) {
                     option value="" { "—" }
-                    @for (v, label) in options { option value=(v) selected[*v == value] { (label) } }
+                    @for (v, label) in options { option value=(v) selected[*v == value] { ((t.choice)(v).unwrap_or(label)) } }
                 }
             }
             FieldKind::Date => { input id=(id) type="date" name=(field.name) value=(value); }
@@ -207,30 +231,32 @@ struct KindQuery {
 }
 
 fn new_form(
+    lang: Lang,
     kind: ApplicationKind,
     caller: &Caller,
     values: &BTreeMap<String, String>,
     clients: &[String],
     error: Option<&str>,
 ) -> Markup {
+    let t = i18n::eapp::t(lang);
     html! {
-        h1 { (kind.title()) }
-        p.hint { "Customs decides within " (kind.legal_working_days()) " working days of submission; the clock stops while customs waits for you." }
+        h1 { ((t.title)(kind)) }
+        p.hint { ((t.decides_within)(kind.legal_working_days())) }
         (problem_box(error))
         form.stack method="post" action="/applications/new" {
             (csrf_field(caller))
             input type="hidden" name="kind" value=(kind.as_str());
             @if !clients.is_empty() {
-                label for="company_id" { "Filing for" }
+                label for="company_id" { (t.filing_for) }
                 select #company_id name="company_id" {
-                    option value="" { "Our own company" }
+                    option value="" { (t.own_company) }
                     @for c in clients { option value=(c) selected[values.get("company_id").map(String::as_str) == Some(c.as_str())] { (c) } }
                 }
             }
-            @for field in kind.schema() { (field_input(field, values.get(field.name).map_or("", String::as_str))) }
+            @for field in kind.schema() { (field_input(lang, field, values.get(field.name).map_or("", String::as_str))) }
             div.row {
-                button type="submit" name="intent" value="draft" { "Save draft" }
-                button type="submit" name="intent" value="submit" { "Submit to customs" }
+                button type="submit" name="intent" value="draft" { (t.save_draft) }
+                button type="submit" name="intent" value="submit" { ((t.action)(Action::Submit)) }
             }
         }
     }
@@ -249,16 +275,17 @@ async fn new_page(
     caller: Caller,
     Query(q): Query<KindQuery>,
 ) -> Result<Response, Problem> {
+    let t = i18n::eapp::t(ctx.lang);
     let Some(kind) = q.kind.as_deref().and_then(ApplicationKind::parse) else {
         return Ok(page(
             &ctx,
             StatusCode::OK,
-            "New application",
+            t.new_application,
             html! {
-                h1 { "New application" }
+                h1 { (t.new_application) }
                 ul.kinds {
                     @for k in ApplicationKind::ALL {
-                        li { a href=(format!("/applications/new?kind={}", k.as_str())) { (k.title()) } " — decided within " (k.legal_working_days()) " working days" }
+                        li { a href=(format!("/applications/new?kind={}", k.as_str())) { ((t.title)(k)) } ((t.decided_within)(k.legal_working_days())) }
                     }
                 }
             },
@@ -268,8 +295,8 @@ async fn new_page(
     Ok(page(
         &ctx,
         StatusCode::OK,
-        kind.title(),
-        new_form(kind, &caller, &BTreeMap::new(), &clients, None),
+        (t.title)(kind),
+        new_form(ctx.lang, kind, &caller, &BTreeMap::new(), &clients, None),
     ))
 }
 
@@ -338,8 +365,9 @@ async fn new_submit(
             return Ok(page(
                 &ctx,
                 status,
-                kind.title(),
+                (i18n::eapp::t(ctx.lang).title)(kind),
                 new_form(
+                    ctx.lang,
                     kind,
                     &caller,
                     &values,
@@ -359,10 +387,7 @@ async fn new_submit(
         if let Err(problem) = act_on_case(&state, &caller, &case.id, case.version, submit).await {
             return Ok(with_msg(
                 &case.id,
-                &format!(
-                    "Saved as a draft, not submitted: {}",
-                    problem_text(&problem)
-                ),
+                &(i18n::eapp::t(ctx.lang).saved_not_submitted)(&problem_text(&problem)),
             )
             .into_response());
         }
@@ -376,6 +401,7 @@ struct MsgQuery {
 }
 
 fn action_form(
+    lang: Lang,
     caller: &Caller,
     case: &ApplicationRecord,
     kind: ApplicationKind,
@@ -385,27 +411,20 @@ fn action_form(
         action,
         Action::RequestInfo | Action::Reject | Action::Approve | Action::Respond
     );
-    let label = match action {
-        Action::Submit => "Submit to customs",
-        Action::StartReview => "Start review",
-        Action::RequestInfo => "Ask for more information",
-        Action::Respond => "Send my answer",
-        Action::Approve => "Approve",
-        Action::Reject => "Reject",
-        Action::Withdraw => "Withdraw",
-    };
+    let t = i18n::eapp::t(lang);
+    let label = (t.action)(action);
     html! {
         form.action.stack method="post" action=(format!("/applications/{}/act", case.id)) {
             (csrf_field(caller))
             input type="hidden" name="action" value=(action.as_str());
             input type="hidden" name="version" value=(case.version);
             @if action == Action::Approve && kind == ApplicationKind::AdvanceRuling {
-                label for=(format!("code-{}", action.as_str())) { "Decided code" }
+                label for=(format!("code-{}", action.as_str())) { (t.decided_code) }
                 input id=(format!("code-{}", action.as_str())) type="text" name="decision_code" placeholder="0813.40"
                     value=(case.fields.get("intended_code").map_or("", String::as_str));
             }
             @if needs_message {
-                label for=(format!("msg-{}", action.as_str())) { @if action == Action::Respond { "Your answer" } @else { "Reasons or request (sent to the applicant)" } }
+                label for=(format!("msg-{}", action.as_str())) { @if action == Action::Respond { (t.your_answer) } @else { (t.reasons_or_request) } }
                 textarea id=(format!("msg-{}", action.as_str())) name="message" rows="2" {}
             }
             button type="submit" name="do" value=(action.as_str()) { (label) }
@@ -420,14 +439,16 @@ async fn case_page(
     Path(id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Response, Problem> {
+    let (t, c) = (i18n::eapp::t(ctx.lang), i18n::common(ctx.lang));
+    let lang = ctx.lang;
     let case = match load(&state, &caller, &id).await {
         Ok(case) => case,
         Err(_) => {
             return Ok(page(
                 &ctx,
                 StatusCode::NOT_FOUND,
-                "Not found",
-                html! { h1 { "No such application" } p { a href="/applications" { "Your applications" } } },
+                c.not_found,
+                html! { h1 { (t.no_such_case) } p { a href="/applications" { (t.your_applications) } } },
             ));
         }
     };
@@ -448,37 +469,37 @@ async fn case_page(
         StatusCode::OK,
         &case.reference,
         html! {
-            p { a href="/applications" { "← Applications" } }
-            h1 { (case.reference) " · " (kind.title()) }
+            p { a href="/applications" { (t.back) } }
+            h1 { (case.reference) " · " ((t.title)(kind)) }
             (problem_box(q.msg.as_deref()))
-            p { (badge(&case.status)) " " (clock_line(&clock)) }
-            @if let Some(code) = &case.decision_code { p.decision { "Decided code: " strong { (code) } } }
+            p { (badge(lang, &case.status)) " " (clock_line(lang, &clock)) }
+            @if let Some(code) = &case.decision_code { p.decision { (t.decided_code_is) strong { (code) } } }
             @if let Some(reasons) = &case.decision_reasons { p.decision { (reasons) } }
             @if editable {
                 form.stack method="post" action=(format!("/applications/{}/edit", case.id)) {
                     (csrf_field(&caller))
                     input type="hidden" name="version" value=(case.version);
-                    @for field in kind.schema() { (field_input(field, case.fields.get(field.name).map_or("", String::as_str))) }
-                    button type="submit" { "Save changes" }
+                    @for field in kind.schema() { (field_input(lang, field, case.fields.get(field.name).map_or("", String::as_str))) }
+                    button type="submit" { (t.save_changes) }
                 }
             } @else {
                 dl.fields {
                     @for field in kind.schema() {
-                        @if let Some(v) = case.fields.get(field.name) { dt { (field.label) } dd { (v) } }
+                        @if let Some(v) = case.fields.get(field.name) { dt { (field_words(lang, field).0) } dd { (v) } }
                     }
                 }
             }
             @if !attachments.is_empty() || editable {
-                h2 { "Attachments" }
-                ul { @for a in &attachments { li { a href=(format!("/api/v1/applications/{}/attachments/{}", case.id, a.id)) { (a.filename) } " (" (a.size_bytes) " bytes" @if a.confidential { ", confidential" } ")" } } }
+                h2 { (t.attachments) }
+                ul { @for a in &attachments { li { a href=(format!("/api/v1/applications/{}/attachments/{}", case.id, a.id)) { (a.filename) } " (" ((c.bytes)(a.size_bytes)) @if a.confidential { ", " (c.confidential) } ")" } } }
             }
             @if editable {
                 form.stack method="post" enctype="multipart/form-data"
                     action=(format!("/applications/{}/attach?csrf={}", case.id, caller.session.as_deref().map(csrf_token).unwrap_or_default())) {
-                    label for="file" { "Add a photo, specification or document (PDF, PNG, JPEG, text, CSV; up to 10 MiB)" }
+                    label for="file" { (t.attach_label) }
                     input #file type="file" name="file" required;
-                    label { input type="checkbox" name="confidential" value="yes"; " Confidential: never published" }
-                    button type="submit" { "Attach" }
+                    label { input type="checkbox" name="confidential" value="yes"; (t.never_published) }
+                    button type="submit" { (t.attach) }
                 }
             }
             @if party == Some(eapp::Party::Officer) && !status.is_terminal() {
@@ -486,24 +507,24 @@ async fn case_page(
                     (csrf_field(&caller))
                     input type="hidden" name="version" value=(case.version);
                     @if case.assigned_to.as_deref() == caller_id(&caller) {
-                        "Assigned to you. "
+                        (t.assigned_to_you)
                         input type="hidden" name="officer_id" value="";
-                        button.link type="submit" { "Release" }
+                        button.link type="submit" { (t.release) }
                     } @else {
-                        @if case.assigned_to.is_some() { "Assigned to another officer. " }
+                        @if case.assigned_to.is_some() { (t.assigned_other) }
                         input type="hidden" name="officer_id" value=(caller_id(&caller).unwrap_or_default());
-                        button.link type="submit" { "Assign to me" }
+                        button.link type="submit" { (t.assign_to_me) }
                     }
                 }
             }
             @if !actions.is_empty() {
-                h2 { "Next steps" }
-                @for action in &actions { (action_form(&caller, &case, kind, *action)) }
+                h2 { (c.next_steps) }
+                @for action in &actions { (action_form(lang, &caller, &case, kind, *action)) }
             }
-            h2 { "History" }
+            h2 { (c.history) }
             ol.timeline {
                 @for e in &events {
-                    li { time datetime=(e.at) { (e.on_date) } " " (e.action.replace('_', " ")) " → " (badge(&e.to_status)) @if let Some(m) = &e.message { " — " (m) } }
+                    li { time datetime=(e.at) { (e.on_date) } " " ((t.event)(&e.action)) " → " (badge(lang, &e.to_status)) @if let Some(m) = &e.message { " — " (m) } }
                 }
             }
         },
@@ -512,6 +533,7 @@ async fn case_page(
 
 async fn edit_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -521,16 +543,16 @@ async fn edit_submit(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
+    let t = i18n::eapp::t(ctx.lang);
     match edit_case(&state, &caller, &id, version, fields).await {
-        Ok(_) => with_msg(&id, "Saved.").into_response(),
-        Err(problem) => {
-            with_msg(&id, &format!("Not saved: {}", problem_text(&problem))).into_response()
-        }
+        Ok(_) => with_msg(&id, t.saved).into_response(),
+        Err(problem) => with_msg(&id, &(t.not_saved)(&problem_text(&problem))).into_response(),
     }
 }
 
 async fn assign_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -543,9 +565,12 @@ async fn assign_submit(
         .get("officer_id")
         .map(String::as_str)
         .filter(|o| !o.is_empty());
+    let t = i18n::eapp::t(ctx.lang);
     match super::applications_api::assign_case(&state, &caller, &id, version, officer).await {
-        Ok(case) if case.assigned_to.is_some() => with_msg(&id, "Assigned to you.").into_response(),
-        Ok(_) => with_msg(&id, "Released to the queue.").into_response(),
+        Ok(case) if case.assigned_to.is_some() => {
+            with_msg(&id, t.assigned_to_you.trim_end()).into_response()
+        }
+        Ok(_) => with_msg(&id, t.released).into_response(),
         Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
     }
 }
@@ -593,24 +618,25 @@ async fn queue_page(
     let items =
         super::queue_api::open_cases(&state, &caller, None, None, q.assigned.as_deref(), "due")
             .await?;
+    let (t, c) = (i18n::eapp::t(ctx.lang), i18n::common(ctx.lang));
     let mut res = page(
         &ctx,
         StatusCode::OK,
-        "Review queue",
+        t.review_queue,
         html! {
-            h1 { "Review queue" }
-            p { a href="/review-queue" { "All open" } " · " a href="/review-queue?assigned=none" { "Unassigned" } " · " a href="/review-queue?assigned=me" { "Mine" } }
+            h1 { (t.review_queue) }
+            p { a href="/review-queue" { (t.all_open) } " · " a href="/review-queue?assigned=none" { (t.unassigned) } " · " a href="/review-queue?assigned=me" { (t.mine) } }
             table.cases {
-                thead { tr { th { "Due" } th { "Reference" } th { "Type" } th { "Company" } th { "Status" } th { "Assigned" } } }
+                thead { tr { th { (t.due) } th { (c.reference) } th { (t.kind) } th { (c.company) } th { (c.status) } th { (t.assigned) } } }
                 tbody {
                     @for i in &items {
                         tr class=(format!("clock-{}", i.clock.state)) {
-                            td { (clock_line(&i.clock)) }
+                            td { (clock_line(ctx.lang, &i.clock)) }
                             td { a href=(format!("/applications/{}", i.id)) { (i.reference) } }
-                            td { (i.title) }
+                            td { (kind_title(ctx.lang, &i.kind)) }
                             td { (i.company_id) }
-                            td { (badge(&i.status)) }
-                            td { (i.assigned_to.as_deref().map_or("—", |a| if Some(a) == caller_id(&caller) { "me" } else { "another officer" })) }
+                            td { (badge(ctx.lang, &i.status)) }
+                            td { (i.assigned_to.as_deref().map_or("—", |a| if Some(a) == caller_id(&caller) { t.me } else { t.another_officer })) }
                         }
                     }
                 }

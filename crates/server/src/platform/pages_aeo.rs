@@ -8,6 +8,7 @@ use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
+use super::i18n::aeo as words;
 use crate::web::layout::{PageCtx, page};
 use crate::{AppState, Problem};
 
@@ -16,21 +17,12 @@ pub(crate) struct VerifyQuery {
     number: Option<String>,
 }
 
-fn status_text(status: PublicStatus) -> &'static str {
-    match status {
-        PublicStatus::Valid => "Valid",
-        PublicStatus::Expired => "Expired",
-        PublicStatus::Suspended => "Suspended",
-        PublicStatus::Revoked => "Revoked",
-        PublicStatus::Unknown => "Unknown: no certificate has this number",
-    }
-}
-
 pub(crate) async fn verify_page(
     State(state): State<AppState>,
     ctx: PageCtx,
     Query(q): Query<VerifyQuery>,
 ) -> Result<Response, Problem> {
+    let t = words::t(ctx.lang);
     let asked = q.number.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let mut status = StatusCode::OK;
     let result = match asked {
@@ -38,7 +30,7 @@ pub(crate) async fn verify_page(
         Some(n) => match aeo::CertificateNumber::parse(n) {
             Err(e) => {
                 status = StatusCode::UNPROCESSABLE_ENTITY;
-                Some(Err(format!("{n} is not a certificate number: {e}.")))
+                Some(Err((t.not_a_number)(n, &(t.number_error)(&e))))
             }
             Ok(number) => Some(Ok(super::aeo_public::lookup(&state, &number).await?)),
         },
@@ -46,30 +38,30 @@ pub(crate) async fn verify_page(
     Ok(page(
         &ctx,
         status,
-        "Verify an AEO certificate",
+        t.verify_title,
         html! {
-            h1 { "Verify an AEO certificate" }
+            h1 { (t.verify_title) }
             form.search method="get" action="/aeo/verify" {
-                label for="number" { "Certificate number" }
+                label for="number" { (t.certificate_number) }
                 div.row {
                     input #number type="text" name="number" value=(asked.unwrap_or("")) placeholder="TWAEOF0000017" maxlength="20";
-                    button type="submit" { "Verify" }
+                    button type="submit" { (t.verify) }
                 }
             }
             @match &result {
                 Some(Err(message)) => { div.alert role="alert" { (message) } }
                 Some(Ok(v)) => {
                     div.verdict role="status" {
-                        p { strong { (v.number) } ": " span class=(format!("badge {}", badge_class(v.status))) { (status_text(v.status)) } }
-                        @if let Some(h) = &v.holder { p { "Holder: " (h) } }
-                        @if let (PublicStatus::Valid, Some(u)) = (v.status, &v.valid_until) { p { "Valid until " (u) } }
+                        p { strong { (v.number) } ": " span class=(format!("badge {}", badge_class(v.status))) { ((t.public_status)(v.status)) } }
+                        @if let Some(h) = &v.holder { p { (t.holder) (h) } }
+                        @if let (PublicStatus::Valid, Some(u)) = (v.status, &v.valid_until) { p { ((t.valid_until)(u)) } }
                     }
                 }
                 None => {}
             }
-            h2 { "Mutual recognition partners" }
+            h2 { (t.partners) }
             table.cases {
-                thead { tr { th { "Partner" } th { "Programme" } th { "Signed" } } }
+                thead { tr { th { (t.partner) } th { (t.programme) } th { (t.signed) } } }
                 tbody { @for p in aeo::partners() { tr { td { (p.name) } td { (p.programme) } td { (p.signed) } } } }
             }
         },

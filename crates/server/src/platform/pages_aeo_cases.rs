@@ -19,6 +19,7 @@ use super::aeo_evidence::OWNER_KIND;
 use super::aeo_public::{PROFILE_FIELDS, public_status_of};
 use super::attachments_api::checked_file;
 use super::caller::{Caller, csrf_token};
+use super::i18n::{self, Lang, aeo as words};
 use super::pages::{csrf_field, problem_box, problem_text};
 use super::platform;
 use crate::web::layout::{PageCtx, page};
@@ -32,8 +33,8 @@ fn csrf(caller: &Caller) -> String {
         .unwrap_or_default()
 }
 
-fn badge(status: &str) -> Markup {
-    let label = Status::parse(status).map_or(status, |s| s.label());
+fn badge(lang: Lang, status: &str) -> Markup {
+    let label = Status::parse(status).map_or(status, words::t(lang).status);
     html! { span class=(format!("badge {status}")) { (label) } }
 }
 
@@ -64,36 +65,37 @@ pub(crate) async fn home(
     let open = cases
         .iter()
         .any(|c| Status::parse(&c.status).is_some_and(|s| !s.is_terminal()));
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "AEO certification",
+        t.home_title,
         html! {
-            h1 { "AEO certification" }
+            h1 { (t.home_title) }
             (problem_box(q.msg.as_deref()))
-            @if !staff && !open { p { a.button href="/aeo/apply" { "Apply for AEO status" } } }
+            @if !staff && !open { p { a.button href="/aeo/apply" { (t.apply) } } }
             table.cases {
-                thead { tr { th { "Reference" } th { "Company" } th { "Status" } th { "Certificate" } th { "Public status" } } }
+                thead { tr { th { (common.reference) } th { (common.company) } th { (common.status) } th { (t.certificate) } th { (t.public_status_heading) } } }
                 tbody {
                     @for c in &cases {
                         tr {
                             td { a href=(format!("/aeo/cases/{}", c.id)) { (c.reference) } }
                             td { (c.company_id) }
-                            td { (badge(&c.status)) }
+                            td { (badge(ctx.lang, &c.status)) }
                             td { (c.certificate_number.as_deref().unwrap_or("—")) }
-                            td { (format!("{:?}", public_status_of(c)).to_lowercase()) }
+                            td { ((t.public_cell)(public_status_of(c))) }
                         }
                     }
                 }
             }
             @if !staff {
-                h2 { "Evidence" }
-                p.hint { "Upload documents first (PDF, PNG, JPEG, text or CSV, up to 10 MiB); then cite them in your self-assessment." }
-                ul { @for a in &evidence { li { (a.filename) " · " (a.size_bytes) " bytes" } } }
+                h2 { (t.evidence) }
+                p.hint { (t.evidence_hint) }
+                ul { @for a in &evidence { li { (a.filename) " · " ((common.bytes)(a.size_bytes)) } } }
                 form.stack method="post" enctype="multipart/form-data" action=(format!("/aeo/evidence?csrf={}", csrf(&caller))) {
-                    label for="file" { "Document" }
+                    label for="file" { (t.document) }
                     input #file type="file" name="file" required;
-                    button type="submit" { "Upload" }
+                    button type="submit" { (common.upload) }
                 }
             }
         },
@@ -102,15 +104,17 @@ pub(crate) async fn home(
 
 pub(crate) async fn upload_evidence(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     mut multipart: Multipart,
 ) -> Response {
+    let t = words::t(ctx.lang);
     let Some(company) = caller.actor.company().map(str::to_string) else {
-        return msg_redirect("/aeo", "This account belongs to no company.");
+        return msg_redirect("/aeo", t.no_company);
     };
     let field = match multipart.next_field().await {
         Ok(Some(field)) => field,
-        _ => return msg_redirect("/aeo", "Choose a file to upload."),
+        _ => return msg_redirect("/aeo", t.choose_file),
     };
     let filename = field.file_name().unwrap_or("document").to_string();
     let mut headers = HeaderMap::new();
@@ -123,10 +127,7 @@ pub(crate) async fn upload_evidence(
     let bytes = match field.bytes().await {
         Ok(b) => b,
         Err(_) => {
-            return msg_redirect(
-                "/aeo",
-                "The upload did not arrive whole, or is over 10 MiB.",
-            );
+            return msg_redirect("/aeo", t.upload_broken);
         }
     };
     let (media_type, filename) = match checked_file(&headers, &filename, &bytes) {
@@ -143,7 +144,7 @@ pub(crate) async fn upload_evidence(
     )
     .await;
     match stored {
-        Ok(_) => msg_redirect("/aeo", &format!("{filename} uploaded.")),
+        Ok(_) => msg_redirect("/aeo", &(t.uploaded)(&filename)),
         Err(p) => msg_redirect("/aeo", &problem_text(&p)),
     }
 }
@@ -159,6 +160,7 @@ fn value<'a>(values: &'a Submitted, name: &str) -> &'a str {
 }
 
 fn apply_form(
+    lang: Lang,
     caller: &Caller,
     evidence: &[store::attachments::Attachment],
     values: &Submitted,
@@ -168,36 +170,47 @@ fn apply_form(
         .get("role")
         .map(|v| v.iter().map(String::as_str).collect())
         .unwrap_or_default();
+    let t = words::t(lang);
+    let role_list = |roles: &[OperatorRole]| {
+        roles
+            .iter()
+            .map(|r| match lang {
+                Lang::En => r.as_str().to_string(),
+                Lang::ZhTw => (t.role)(*r),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     html! {
-        h1 { "Apply for AEO status" }
+        h1 { (t.apply) }
         (problem_box(error))
         form.stack method="post" action="/aeo/apply" {
             (csrf_field(caller))
             fieldset {
-                legend { "What does your company do?" }
+                legend { (t.what_does) }
                 @for r in OperatorRole::ALL {
-                    label { input type="checkbox" name="role" value=(r.as_str()) checked[roles.contains(&r.as_str())]; " " (r.as_str().replace('_', " ")) }
+                    label { input type="checkbox" name="role" value=(r.as_str()) checked[roles.contains(&r.as_str())]; " " ((t.role)(r)) }
                 }
             }
             @for (name, label) in PROFILE_FIELDS {
-                label for=(format!("p-{name}")) { (label) }
+                label for=(format!("p-{name}")) { ((t.profile)(name).unwrap_or(label)) }
                 input id=(format!("p-{name}")) type="text" name=(format!("profile.{name}")) value=(value(values, &format!("profile.{name}")));
             }
             @for area in aeo::Area::ALL {
-                h2 { (area.title()) }
+                h2 { ((t.area_title)(area)) }
                 @for q in aeo::questions().iter().filter(|q| q.area == area) {
                     div.question {
-                        p { strong { (q.id) } " " (q.text) @if !q.roles.is_empty() { span.hint { " (for " (q.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) ")" } } }
+                        p { strong { (q.id) } " " ((t.question)(q.id).unwrap_or(q.text)) @if !q.roles.is_empty() { span.hint { ((t.for_roles)(&role_list(q.roles))) } } }
                         @match q.kind {
                             AnswerKind::YesNo => {
-                                label { input type="radio" name=(format!("q.{}", q.id)) value="yes" checked[value(values, &format!("q.{}", q.id)) == "yes"]; " Yes" }
-                                label { input type="radio" name=(format!("q.{}", q.id)) value="no" checked[value(values, &format!("q.{}", q.id)) == "no"]; " No" }
+                                label { input type="radio" name=(format!("q.{}", q.id)) value="yes" checked[value(values, &format!("q.{}", q.id)) == "yes"]; (t.yes) }
+                                label { input type="radio" name=(format!("q.{}", q.id)) value="no" checked[value(values, &format!("q.{}", q.id)) == "no"]; (t.no) }
                             }
                             AnswerKind::Number => { input type="number" step="any" name=(format!("q.{}", q.id)) value=(value(values, &format!("q.{}", q.id))); }
                             AnswerKind::Text => { textarea name=(format!("q.{}", q.id)) rows="2" { (value(values, &format!("q.{}", q.id))) } }
                         }
                         @if q.evidence_required {
-                            label { "Evidence" }
+                            label { (t.evidence) }
                             select name=(format!("e.{}", q.id)) multiple size="3" {
                                 @for a in evidence {
                                     option value=(a.id) selected[values.get(&format!("e.{}", q.id)).is_some_and(|v| v.contains(&a.id))] { (a.filename) }
@@ -207,8 +220,8 @@ fn apply_form(
                     }
                 }
             }
-            label { input type="checkbox" name="consent" value="yes" checked[value(values, "consent") == "yes"]; " Publish our name in the public AEO register" }
-            button type="submit" { "Submit the application" }
+            label { input type="checkbox" name="consent" value="yes" checked[value(values, "consent") == "yes"]; (t.consent) }
+            button type="submit" { (t.submit) }
         }
     }
 }
@@ -225,8 +238,8 @@ pub(crate) async fn apply_page(
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Apply for AEO status",
-        apply_form(&caller, &evidence, &Submitted::new(), None),
+        words::t(ctx.lang).apply,
+        apply_form(ctx.lang, &caller, &evidence, &Submitted::new(), None),
     ))
 }
 
@@ -292,14 +305,21 @@ pub(crate) async fn apply_submit(
             Ok(page(
                 &ctx,
                 status,
-                "Apply for AEO status",
-                apply_form(&caller, &evidence, &values, Some(&problem_text(&problem))),
+                words::t(ctx.lang).apply,
+                apply_form(
+                    ctx.lang,
+                    &caller,
+                    &evidence,
+                    &values,
+                    Some(&problem_text(&problem)),
+                ),
             ))
         }
     }
 }
 
 fn action_form(
+    lang: Lang,
     caller: &Caller,
     id: &str,
     version: i64,
@@ -307,24 +327,25 @@ fn action_form(
     grantable: Option<aeo::Grant>,
 ) -> Markup {
     let key = action.as_str();
+    let t = words::t(lang);
     html! {
         form.action.stack method="post" action=(format!("/aeo/cases/{id}/act")) {
             (csrf_field(caller))
             input type="hidden" name="action" value=(key);
             input type="hidden" name="version" value=(version);
             @match action {
-                Action::ScheduleVisit => { label for=(format!("visit-{key}")) { "Visit date" } input id=(format!("visit-{key}")) type="date" name="visit_date"; }
-                Action::RecordFindings => { label for=(format!("findings-{key}")) { "Findings" } textarea id=(format!("findings-{key}")) name="findings" rows="2" {} }
+                Action::ScheduleVisit => { label for=(format!("visit-{key}")) { (t.visit_date) } input id=(format!("visit-{key}")) type="date" name="visit_date"; }
+                Action::RecordFindings => { label for=(format!("findings-{key}")) { (t.findings) } textarea id=(format!("findings-{key}")) name="findings" rows="2" {} }
                 Action::Certify => {
-                    label for="grant" { "Grant" }
+                    label for="grant" { (t.grant) }
                     select #grant name="grant" {
-                        @for g in aeo::Grant::ALL { option value=(g.as_str()) selected[Some(g) == grantable] { (g.as_str().replace('_', "-").to_uppercase()) } }
+                        @for g in aeo::Grant::ALL { option value=(g.as_str()) selected[Some(g) == grantable] { ((t.grant_name)(g)) } }
                     }
                 }
-                Action::Refuse | Action::Suspend | Action::Revoke => { label for=(format!("reasons-{key}")) { "Reasons (sent to the operator)" } textarea id=(format!("reasons-{key}")) name="reasons" rows="2" {} }
+                Action::Refuse | Action::Suspend | Action::Revoke => { label for=(format!("reasons-{key}")) { (t.reasons) } textarea id=(format!("reasons-{key}")) name="reasons" rows="2" {} }
                 _ => {}
             }
-            button type="submit" name="do" value=(key) { (key.replace('_', " ")) }
+            button type="submit" name="do" value=(key) { ((t.action)(action)) }
         }
     }
 }
@@ -336,13 +357,29 @@ pub(crate) async fn case_page(
     Path(id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Response, Problem> {
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
+    let lang = ctx.lang;
     let Ok(record) = load(&state, &caller, &id).await else {
         return Ok(page(
             &ctx,
             StatusCode::NOT_FOUND,
-            "Not found",
-            html! { h1 { "No such AEO case" } },
+            common.not_found,
+            html! { h1 { (t.no_such_case) } },
         ));
+    };
+    let grant_text = |g: Option<aeo::Grant>| match (lang, g) {
+        (_, None) => t.nothing_yet.to_string(),
+        (Lang::En, Some(g)) => g.as_str().to_string(),
+        (Lang::ZhTw, Some(g)) => (t.grant_name)(g),
+    };
+    let roles_text = match lang {
+        Lang::En => record.operator_roles.join(", "),
+        Lang::ZhTw => record
+            .operator_roles
+            .iter()
+            .map(|r| OperatorRole::parse(r).map_or_else(|| r.clone(), t.role))
+            .collect::<Vec<_>>()
+            .join("、"),
     };
     let status = Status::parse(&record.status).unwrap_or(Status::Submitted);
     let roles: Vec<OperatorRole> = record
@@ -361,24 +398,24 @@ pub(crate) async fn case_page(
         StatusCode::OK,
         &record.reference,
         html! {
-            p { a href="/aeo" { "← AEO certification" } }
+            p { a href="/aeo" { (t.back) } }
             h1 { (record.reference) " · " (record.profile.get("legal_name").map_or("", String::as_str)) }
             (problem_box(q.msg.as_deref()))
-            p { (badge(&record.status)) @if let Some(n) = &record.certificate_number { " Certificate " strong { (n) } " valid until " (record.expires_on.as_deref().unwrap_or("?")) } }
-            p { "Roles: " (record.operator_roles.join(", ")) " · the self-assessment supports: " strong { (grantable.map_or("nothing yet", |g| g.as_str())) } }
+            p { (badge(lang, &record.status)) @if let Some(n) = &record.certificate_number { (t.certificate_word) strong { (n) } (t.valid_until_word) (record.expires_on.as_deref().unwrap_or("?")) } }
+            p { (t.roles) (roles_text) (t.supports) strong { (grant_text(grantable)) } }
             table.cases {
-                thead { tr { th { "Area" } th { "Applicable" } th { "Answered" } th { "Favourable" } } }
-                tbody { @for (area, score) in &assessment.per_area { tr { td { (area.title()) } td { (score.applicable) } td { (score.answered) } td { (score.favourable) } } } }
+                thead { tr { th { (t.area) } th { (t.applicable) } th { (t.answered) } th { (t.favourable) } } }
+                tbody { @for (area, score) in &assessment.per_area { tr { td { ((t.area_title)(*area)) } td { (score.applicable) } td { (score.answered) } td { (score.favourable) } } } }
             }
-            @if let Some(d) = &record.visit_date { p { "On-site visit: " (d) } }
-            @if let Some(f) = &record.findings { p { "Findings: " (f) } }
+            @if let Some(d) = &record.visit_date { p { (t.on_site_visit) (d) } }
+            @if let Some(f) = &record.findings { p { (t.findings_is) (f) } }
             @if let Some(r) = &record.reasons { p.decision { (r) } }
             @if !actions.is_empty() {
-                h2 { "Next steps" }
-                @for a in &actions { (action_form(&caller, &record.id, record.version, *a, grantable)) }
+                h2 { (common.next_steps) }
+                @for a in &actions { (action_form(lang, &caller, &record.id, record.version, *a, grantable)) }
             }
-            h2 { "History" }
-            ol.timeline { @for e in &events { li { (e.on_date) " " (e.action.replace('_', " ")) " → " (badge(&e.to_status)) @if let Some(m) = &e.message { " — " (m) } } } }
+            h2 { (common.history) }
+            ol.timeline { @for e in &events { li { (e.on_date) " " ((t.event)(&e.action)) " → " (badge(lang, &e.to_status)) @if let Some(m) = &e.message { " — " (m) } } } }
         },
     ))
 }

@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::caller::{Caller, client_address};
+use super::i18n::{Lang, session};
 use super::pages::problem_box;
 use super::{accounts_api, platform};
 use crate::AppState;
@@ -27,24 +28,31 @@ pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
-fn login_form(next: &str, error: Option<&str>) -> Markup {
+fn login_form(lang: Lang, next: &str, error: Option<&str>) -> Markup {
+    let t = session::t(lang);
     html! {
-        h1 { "Sign in" }
+        h1 { (t.title) }
         (problem_box(error))
         form.stack method="post" action="/login" {
             input type="hidden" name="next" value=(next);
-            label for="email" { "E-mail" }
+            label for="email" { (t.email) }
             input #email type="email" name="email" autocomplete="username" required;
-            label for="password" { "Password" }
+            label for="password" { (t.password) }
             input #password type="password" name="password" autocomplete="current-password" required;
-            button type="submit" { "Sign in" }
+            button type="submit" { (t.submit) }
         }
     }
 }
 
 pub(crate) async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
     let next = safe_next(q.next.as_deref());
-    page(&ctx, StatusCode::OK, "Sign in", login_form(&next, None))
+    let t = session::t(ctx.lang);
+    page(
+        &ctx,
+        StatusCode::OK,
+        t.title,
+        login_form(ctx.lang, &next, None),
+    )
 }
 
 #[derive(Deserialize)]
@@ -60,13 +68,14 @@ pub(crate) async fn login_submit(
     request: axum::extract::Request,
 ) -> Response {
     let address = client_address(request.extensions());
+    let t = session::t(ctx.lang);
     use axum::extract::FromRequest;
     let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
         return page(
             &ctx,
             StatusCode::BAD_REQUEST,
-            "Sign in",
-            login_form("/applications", Some("Fill in e-mail and password.")),
+            t.title,
+            login_form(ctx.lang, "/applications", Some(t.fill_in)),
         );
     };
     let next = safe_next(form.next.as_deref());
@@ -83,17 +92,23 @@ pub(crate) async fn login_submit(
         Err(accounts_api::SignInError::Throttled(wait)) => page(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
-            "Sign in",
-            login_form(
-                &next,
-                Some(&format!(
-                    "Too many failed sign-ins; try again in {wait} seconds."
-                )),
-            ),
+            t.title,
+            login_form(ctx.lang, &next, Some(&(t.throttled)(wait))),
         ),
         Err(accounts_api::SignInError::Problem(p)) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNAUTHORIZED);
-            page(&ctx, status, "Sign in", login_form(&next, Some(&p.detail)))
+            // The one refusal people meet daily is worded here; others keep the API's words.
+            let message = if status == StatusCode::UNAUTHORIZED {
+                t.wrong
+            } else {
+                &p.detail
+            };
+            page(
+                &ctx,
+                status,
+                t.title,
+                login_form(ctx.lang, &next, Some(message)),
+            )
         }
     }
 }

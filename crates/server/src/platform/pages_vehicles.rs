@@ -13,6 +13,7 @@ use serde::Deserialize;
 use vehicles::ClearanceInput;
 
 use super::caller::{Caller, csrf_token};
+use super::i18n::{self, Lang, vehicles as words};
 use super::pages::{csrf_field, problem_box, problem_text, redirect_with_msg};
 use super::platform;
 use super::vehicles_api::validated;
@@ -27,28 +28,36 @@ pub(crate) struct ListQuery {
     msg: Option<String>,
 }
 
-const LABELS: [(&str, &str); 13] = [
-    ("vin", "VIN"),
-    ("make", "Make"),
-    ("model", "Model"),
-    ("model_year", "Model year"),
-    ("body_type", "Body type"),
-    ("engine_number", "Engine number"),
-    ("engine_cc", "Engine capacity (cc)"),
-    ("fuel", "Fuel or propulsion"),
-    ("colour", "Colour"),
-    ("declaration_number", "Import declaration number"),
-    ("clearance_date", "Clearance date (YYYY-MM-DD)"),
-    ("duties_twd", "Duties and taxes paid (TWD)"),
-    ("certificate_number", "Clearance certificate number"),
+/// The clearance fields in form order; their labels are in `i18n::vehicles`.
+const FIELDS: [&str; 13] = [
+    "vin",
+    "make",
+    "model",
+    "model_year",
+    "body_type",
+    "engine_number",
+    "engine_cc",
+    "fuel",
+    "colour",
+    "declaration_number",
+    "clearance_date",
+    "duties_twd",
+    "certificate_number",
 ];
 
-fn record_form(caller: &Caller, values: &HashMap<String, String>) -> Markup {
-    clearance_form(caller, "/vehicles", values, None, "Record clearance")
+/// The field names and their labels in the reader's language.
+fn labels(lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+    FIELDS.into_iter().zip(words::t(lang).labels)
+}
+
+fn record_form(lang: Lang, caller: &Caller, values: &HashMap<String, String>) -> Markup {
+    let t = words::t(lang);
+    clearance_form(lang, caller, "/vehicles", values, None, t.record_clearance)
 }
 
 /// The clearance fields as a form; with a version, it amends that version.
 fn clearance_form(
+    lang: Lang,
     caller: &Caller,
     action: &str,
     values: &HashMap<String, String>,
@@ -59,7 +68,7 @@ fn clearance_form(
         form method="post" action=(action) class="stack" {
             (csrf_field(caller))
             @if let Some(v) = version { input type="hidden" name="version" value=(v); }
-            @for (name, label) in LABELS {
+            @for (name, label) in labels(lang) {
                 label { (label) " "
                     input name=(name) value=(values.get(name).map_or("", String::as_str)) required[name != "engine_number" && name != "colour" && name != "body_type"];
                 }
@@ -69,7 +78,8 @@ fn clearance_form(
     }
 }
 
-fn import_form(caller: &Caller) -> Markup {
+fn import_form(lang: Lang, caller: &Caller) -> Markup {
+    let t = words::t(lang);
     let csrf = caller
         .session
         .as_deref()
@@ -77,18 +87,19 @@ fn import_form(caller: &Caller) -> Markup {
         .unwrap_or_default();
     html! {
         form method="post" enctype="multipart/form-data" action=(format!("/vehicles/import?csrf={csrf}")) {
-            label { "CSV file (header: " (ClearanceInput::FIELDS.join(", ")) ") "
+            label { ((t.csv_label)(&ClearanceInput::FIELDS.join(", ")))
                 input type="file" name="file" accept=".csv,text/csv" required;
             }
-            button type="submit" { "Import all rows" }
+            button type="submit" { (t.import_all) }
         }
     }
 }
 
-pub(crate) fn line_report(errors: &[FieldProblem]) -> Markup {
+pub(crate) fn line_report(lang: Lang, errors: &[FieldProblem]) -> Markup {
+    let t = words::t(lang);
     html! {
         table.report {
-            thead { tr { th { "Line" } th { "Field" } th { "Problem" } } }
+            thead { tr { th { (t.line) } th { (t.field) } th { (t.problem) } } }
             tbody {
                 @for e in errors {
                     tr { td { (e.line.map_or(String::new(), |l| l.to_string())) } td { (e.field) } td { (e.message) } }
@@ -108,19 +119,20 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<Response, Problem> {
     let records = platform(state).store.vehicles_list(q, 200).await?;
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         ctx,
         status,
-        "Vehicle clearances",
+        t.title,
         html! {
-            h1 { "Vehicle clearances" }
+            h1 { (t.title) }
             (notice)
             form method="get" action="/vehicles" role="search" {
-                label { "VIN, certificate, make or model " input name="q" value=(q.unwrap_or("")); }
-                button type="submit" { "Search" }
+                label { (t.search_label) input name="q" value=(q.unwrap_or("")); }
+                button type="submit" { (common.search) }
             }
             table.cases {
-                thead { tr { th { "VIN" } th { "Make" } th { "Model" } th { "Year" } th { "Certificate" } th { "Status" } th { "Stolen" } } }
+                thead { tr { th { "VIN" } th { (t.make) } th { (t.model) } th { (t.year) } th { (t.certificate) } th { (common.status) } th { (t.stolen) } } }
                 tbody {
                     @for r in &records {
                         tr {
@@ -129,20 +141,20 @@ async fn list_page(
                             td { (r.facts.get("model").map_or("", String::as_str)) }
                             td { (r.facts.get("model_year").map_or("", String::as_str)) }
                             td { (r.certificate_number) }
-                            td { span class=(format!("badge {}", r.status)) { (r.status) } }
-                            td { @if r.stolen { strong.alert { "Reported stolen" } } }
+                            td { span class=(format!("badge {}", r.status)) { ((t.status)(&r.status)) } }
+                            td { @if r.stolen { strong.alert { (t.reported_stolen) } } }
                         }
                     }
                 }
             }
-            @if records.is_empty() { p { "No clearance matches." } }
+            @if records.is_empty() { p { (t.no_match) } }
             details open[!form_values.is_empty()] {
-                summary { "Record a clearance" }
-                (record_form(caller, form_values))
+                summary { (t.record_summary) }
+                (record_form(ctx.lang, caller, form_values))
             }
             details {
-                summary { "Import clearances from CSV (all rows or none)" }
-                (import_form(caller))
+                summary { (t.import_summary) }
+                (import_form(ctx.lang, caller))
             }
         },
     ))
@@ -209,7 +221,8 @@ pub(crate) async fn record_submit(
     };
     match outcome {
         Ok(vin) => Ok(
-            redirect_with_msg(&format!("/vehicles/{vin}"), "Clearance recorded.").into_response(),
+            redirect_with_msg(&format!("/vehicles/{vin}"), words::t(ctx.lang).recorded)
+                .into_response(),
         ),
         Err(p) => {
             let notice = problem_box(Some(&problem_text(&p)));
@@ -240,7 +253,7 @@ pub(crate) async fn import_submit(
         }
     }
     let Some(bytes) = file else {
-        return Ok(redirect_with_msg("/vehicles", "Choose a CSV file to import.").into_response());
+        return Ok(redirect_with_msg("/vehicles", words::t(ctx.lang).choose_csv).into_response());
     };
     match import_csv(&state, &caller, &bytes).await {
         Ok(done) => {
@@ -249,16 +262,13 @@ pub(crate) async fn import_submit(
                 .iter()
                 .filter(|l| !l.anomalies.is_empty())
                 .count();
-            let message = format!(
-                "{} clearances imported; {flagged} with anomalies to look at.",
-                done.imported
-            );
+            let message = (words::t(ctx.lang).imported)(done.imported, flagged);
             Ok(redirect_with_msg("/vehicles", &message).into_response())
         }
         Err(p) => {
             let notice = html! {
                 div.alert role="alert" { (p.detail) }
-                @if !p.errors.is_empty() { (line_report(&p.errors)) }
+                @if !p.errors.is_empty() { (line_report(ctx.lang, &p.errors)) }
             };
             list_page(
                 &state,
@@ -292,51 +302,52 @@ pub(crate) async fn vehicle_page(
         .ok()
         .and_then(|v| vehicles::decode_wmi(v.wmi()))
         .map(|m| format!("{} ({})", m.name, m.country));
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
-        &format!("Vehicle {}", record.vin),
+        &format!("{}{}", t.vehicle, record.vin),
         html! {
-            p { a href="/vehicles" { "← All clearances" } }
-            h1 { "Vehicle " code { (record.vin) } }
+            p { a href="/vehicles" { (t.back) } }
+            h1 { (t.vehicle) code { (record.vin) } }
             @if let Some(m) = &q.msg { p.notice role="status" { (m) } }
             @if record.stolen {
-                div.alert role="alert" { "Reported stolen: " (record.stolen_note.as_deref().unwrap_or("")) }
+                div.alert role="alert" { (t.stolen_note) (record.stolen_note.as_deref().unwrap_or("")) }
             }
-            @if let Some(maker) = maker { p { "Manufacturer from the VIN: " (maker) } }
+            @if let Some(maker) = maker { p { (t.maker) (maker) } }
             dl {
-                @for (name, label) in LABELS {
+                @for (name, label) in labels(ctx.lang) {
                     dt { (label) } dd { (record.facts.get(name).map_or("—", String::as_str)) }
                 }
-                dt { "Status" } dd { span class=(format!("badge {}", record.status)) { (record.status) } }
-                dt { "Version" } dd { (record.version) }
+                dt { (common.status) } dd { span class=(format!("badge {}", record.status)) { ((t.status)(&record.status)) } }
+                dt { (t.version) } dd { (record.version) }
             }
             form method="post" action=(format!("/vehicles/{}/status", record.vin)) {
                 (csrf_field(&caller))
                 input type="hidden" name="version" value=(record.version);
-                label { "Status "
+                label { (common.status) " "
                     select name="status" {
                         @for s in vehicles::Status::ALL {
-                            option value=(s.as_str()) selected[s.as_str() == record.status] { (s.as_str()) }
+                            option value=(s.as_str()) selected[s.as_str() == record.status] { ((t.status)(s.as_str())) }
                         }
                     }
                 }
-                button type="submit" { "Change status" }
+                button type="submit" { (t.change_status) }
             }
             details {
-                summary { "Amend the record" }
-                (clearance_form(&caller, &format!("/vehicles/{}/amend", record.vin), &record.facts.clone().into_iter().collect(), Some(record.version), "Save amendment"))
+                summary { (t.amend) }
+                (clearance_form(ctx.lang, &caller, &format!("/vehicles/{}/amend", record.vin), &record.facts.clone().into_iter().collect(), Some(record.version), t.save_amendment))
             }
-            h2 { "Timeline" }
+            h2 { (t.timeline) }
             ol.timeline {
                 @for c in &timeline.changes {
-                    li { time { (c.at) } " · " (c.kind) " (version " (c.version) ") by " (c.actor) }
+                    li { time { (c.at) } ((t.change_line)(&c.kind, c.version, &c.actor)) }
                 }
             }
-            h2 { "Agency reads" }
-            @if timeline.reads.is_empty() { p { "No agency has read this record." } }
+            h2 { (t.agency_reads) }
+            @if timeline.reads.is_empty() { p { (t.no_reads) } }
             @else {
-                table { thead { tr { th { "When" } th { "Agency key" } th { "Scope" } } }
+                table { thead { tr { th { (t.when) } th { (t.agency_key) } th { (t.scope) } } }
                     tbody { @for r in &timeline.reads { tr { td { (r.at) } td { (r.agency) } td { (r.scope) } } } }
                 }
             }
@@ -352,16 +363,16 @@ pub(crate) struct StatusForm {
 
 pub(crate) async fn status_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(vin): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, Problem> {
     let key = vin.trim().to_uppercase();
     let to = format!("/vehicles/{key}");
+    let t = words::t(ctx.lang);
     let Some(status) = vehicles::Status::parse(&form.status) else {
-        return Ok(
-            redirect_with_msg(&to, "Status: one of cleared, held, revoked.").into_response(),
-        );
+        return Ok(redirect_with_msg(&to, t.bad_status).into_response());
     };
     let store = &platform(&state).store;
     let record = store
@@ -383,9 +394,9 @@ pub(crate) async fn status_submit(
     {
         Ok(_) => {
             tx.commit().await?;
-            format!("Status is now {}.", status.as_str())
+            (t.status_now)(status.as_str())
         }
-        Err(e) => format!("Not changed: {}", Problem::from(e).detail),
+        Err(e) => (t.not_changed)(&Problem::from(e).detail),
     };
     Ok(redirect_with_msg(&to, &message).into_response())
 }
@@ -393,6 +404,7 @@ pub(crate) async fn status_submit(
 /// Amends the facts from the page, at the version the officer read.
 pub(crate) async fn amend_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(vin): Path<String>,
     Form(values): Form<HashMap<String, String>>,
@@ -400,15 +412,14 @@ pub(crate) async fn amend_submit(
     let key = vin.trim().to_uppercase();
     let to = format!("/vehicles/{key}");
     let input = input_from(&values);
+    let t = words::t(ctx.lang);
     let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
-        return Ok(
-            redirect_with_msg(&to, "Not saved: reload the page and try again.").into_response(),
-        );
+        return Ok(redirect_with_msg(&to, t.reload).into_response());
     };
     let message = match validated(&input) {
-        Err(p) => format!("Not saved: {}", problem_text(&p)),
+        Err(p) => (t.not_saved)(&problem_text(&p)),
         Ok((clearance, _)) if !clearance.vin.as_str().eq_ignore_ascii_case(&key) => {
-            "Not saved: a record's VIN cannot change; record the other vehicle separately.".into()
+            t.vin_fixed.to_string()
         }
         Ok((_, mut facts)) => {
             let store = &platform(&state).store;
@@ -424,9 +435,9 @@ pub(crate) async fn amend_submit(
             {
                 Ok(_) => {
                     tx.commit().await?;
-                    "Record amended.".to_string()
+                    t.amended.to_string()
                 }
-                Err(e) => format!("Not saved: {}", Problem::from(e).detail),
+                Err(e) => (t.not_saved)(&Problem::from(e).detail),
             }
         }
     };

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::runs::RunRecord;
 
+use super::i18n::{self, Lang, training as words};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
 use crate::web::course::lesson_link;
@@ -73,17 +74,18 @@ fn figure(v: &Value) -> String {
     v.as_f64().map_or_else(|| "–".into(), |x| format!("{x:.3}"))
 }
 
-fn runs_table(runs: &[RunRecord]) -> Markup {
+fn runs_table(lang: Lang, runs: &[RunRecord]) -> Markup {
+    let t = words::t(lang);
     html! {
         table {
-            thead { tr { th { "Run" } th { "Name" } th { "Status" } th { "Epochs saved" } th { "Model" } th { "Queued" } th { "By" } } }
+            thead { tr { th { (t.run) } th { (t.name) } th { (i18n::common(lang).status) } th { (t.epochs_saved) } th { (t.model) } th { (t.queued) } th { (t.by) } } }
             tbody {
                 @for r in runs {
                     @let result = json_of(r.result.as_deref());
                     tr {
                         td { a href=(format!("/runs/{}", r.id)) { "#" (r.id) } }
-                        td { (r.name) @if let Some(of) = r.rerun_of { " (rerun of #" (of) ")" } }
-                        td { span class=(format!("status {}", r.status)) { (r.status) } }
+                        td { (r.name) @if let Some(of) = r.rerun_of { ((t.rerun_of)(of)) } }
+                        td { span class=(format!("status {}", r.status)) { ((t.status)(&r.status)) } }
                         td { (r.checkpoint_epoch) }
                         td { @if let Some(m) = result["model"].as_str() { code { (m) } } }
                         td { (r.created_at.get(..16).unwrap_or_default()) }
@@ -104,26 +106,27 @@ async fn render_runs(
     status: StatusCode,
 ) -> Result<Response, Problem> {
     let runs = platform(state).store.runs(100).await?;
+    let t = words::t(ctx.lang);
     Ok(page(
         ctx,
         status,
-        "Training runs",
+        t.runs_title,
         html! {
-            h1 { "Training runs" }
+            h1 { (t.runs_title) }
             (lesson_link(ctx, 5))
             (top)
-            p { "A run trains the classifier's trained leg on a recipe and data set versions, measures it and registers a model version. "
-                a href="/models" { "Model registry" } "." }
-            @if runs.is_empty() { p { "No run yet." } } @else { (runs_table(&runs)) }
+            p { (t.runs_intro)
+                a href="/models" { (t.registry) } "." }
+            @if runs.is_empty() { p { (t.no_run) } } @else { (runs_table(ctx.lang, &runs)) }
             @if may_train(caller) {
-                h2 { "Start a run" }
+                h2 { (t.start_run) }
                 form method="post" action="/runs" {
                     (csrf_field(caller))
-                    label { "Config (TOML) " textarea name="config" rows="24" cols="72" spellcheck="false" { (config) } }
-                    button type="submit" { "Queue the run" }
+                    label { (t.config_label) textarea name="config" rows="24" cols="72" spellcheck="false" { (config) } }
+                    button type="submit" { (t.queue_run) }
                 }
             }
-            p { a href="/api/v1/runs" { "As JSON" } }
+            p { a href="/api/v1/runs" { (i18n::common(ctx.lang).as_json) } }
         },
     ))
 }
@@ -160,7 +163,7 @@ pub(crate) async fn create_submit(
     match super::runs_api::enqueue(&state, &caller, &form.config, None).await {
         Ok(run) => Ok(redirect_with_msg(
             &format!("/runs/{}", run.id),
-            &format!("Run #{} is queued.", run.id),
+            &(words::t(ctx.lang).run_queued)(run.id),
         )
         .into_response()),
         Err(p) => {
@@ -174,7 +177,8 @@ pub(crate) async fn create_submit(
     }
 }
 
-fn epoch_charts(epochs: &[Value]) -> Markup {
+fn epoch_charts(lang: Lang, epochs: &[Value]) -> Markup {
+    let t = words::t(lang);
     let loss: Vec<(String, f64)> = epochs
         .iter()
         .filter_map(|e| Some((format!("epoch {}", e["epoch"]), e["loss"].as_f64()?)))
@@ -186,8 +190,8 @@ fn epoch_charts(epochs: &[Value]) -> Markup {
     html! {
         @if !loss.is_empty() {
             div.charts {
-                figure.chart { (PreEscaped(line_chart("Training loss per epoch", &loss))) }
-                @if !dev.is_empty() { figure.chart { (PreEscaped(line_chart("Development top-1 (the head alone) per epoch", &dev))) } }
+                figure.chart { (PreEscaped(line_chart(t.loss_chart, &loss))) }
+                @if !dev.is_empty() { figure.chart { (PreEscaped(line_chart(t.dev_chart, &dev))) } }
             }
         }
     }
@@ -211,7 +215,9 @@ const LIVE_SCRIPT: &str = r#"
     var d = JSON.parse(e.data);
     bar.max = d.steps; bar.value = d.step;
     bar.textContent = 'epoch ' + d.epoch + ', step ' + d.step + ' of ' + d.steps;
-    document.getElementById('progress-label').textContent = 'Epoch ' + d.epoch + ', step ' + d.step + ' of ' + d.steps + ', loss ' + d.loss.toFixed(3);
+    document.getElementById('progress-label').textContent = root.dataset.progress
+      .replace('{epoch}', d.epoch).replace('{step}', d.step).replace('{steps}', d.steps)
+      .replace('{loss}', d.loss.toFixed(3));
   });
   es.addEventListener('log', function (e) { line('log', JSON.parse(e.data).message); });
   es.addEventListener('status', function (e) { line('status', e.data); });
@@ -246,96 +252,103 @@ pub(crate) async fn run_page(
     let result = json_of(run.result.as_deref());
     let metrics = &result["metrics"];
     let live = !run.is_finished();
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
-        &format!("Run #{}", run.id),
+        &(t.run_no)(run.id),
         html! {
-            p { a href="/runs" { "Training runs" } " › " a href="/models" { "Model registry" } }
-            h1 { "Run #" (run.id) ": " (run.name) }
+            p { a href="/runs" { (t.runs_title) } " › " a href="/models" { (t.registry) } }
+            h1 { ((t.run_no)(run.id)) ": " (run.name) }
             (lesson_link(&ctx, 5))
             (notice(q.msg.as_deref()))
             dl.figures {
-                div { dt { "Status" } dd { span class=(format!("status {}", run.status)) { (run.status) } } }
-                div { dt { "Attempts" } dd { (run.attempts) } }
-                div { dt { "Epochs saved" } dd { (run.checkpoint_epoch) } }
-                div { dt { "Queued" } dd { (run.created_at) " by " (run.created_by) } }
-                @if let Some(f) = &run.finished_at { div { dt { "Finished" } dd { (f) } } }
-                @if let Some(m) = result["model"].as_str() { div { dt { "Model" } dd { a href="/models" { code { (m) } } } } }
+                div { dt { (common.status) } dd { span class=(format!("status {}", run.status)) { ((t.status)(&run.status)) } } }
+                div { dt { (t.attempts) } dd { (run.attempts) } }
+                div { dt { (t.epochs_saved) } dd { (run.checkpoint_epoch) } }
+                div { dt { (t.queued) } dd { ((t.queued_by)(&run.created_at, &run.created_by)) } }
+                @if let Some(f) = &run.finished_at { div { dt { (t.finished) } dd { (f) } } }
+                @if let Some(m) = result["model"].as_str() { div { dt { (t.model) } dd { a href="/models" { code { (m) } } } } }
             }
             @if let Some(e) = &run.error { div.alert role="alert" { (e) } }
             @if live {
-                div #live data-events=(format!("/api/v1/runs/{}/events", run.id)) data-after=(last_seq) {
-                    p #progress-label { "Waiting for the worker… (this page follows the run; without JavaScript, reload it)" }
+                div #live data-events=(format!("/api/v1/runs/{}/events", run.id)) data-after=(last_seq) data-progress=(t.progress) {
+                    p #progress-label { (t.waiting) }
                     progress #progress max="1" value="0" {}
                 }
                 script { (PreEscaped(LIVE_SCRIPT)) }
             }
-            (epoch_charts(&epochs))
+            (epoch_charts(ctx.lang, &epochs))
             @if metrics.is_object() {
-                h2 { "Measured" }
+                h2 { (t.measured) }
                 table {
-                    thead { tr { th { "Evaluation set" } th { "Cases" } th { "Top-1" } th { "Top-5" } th { "Top-10" } th { "MRR" } } }
+                    thead { tr { th { (t.eval_set) } th { (t.cases) } th { "Top-1" } th { "Top-5" } th { "Top-10" } th { "MRR" } } }
                     tbody {
                         @for (name, m) in metrics.as_object().into_iter().flatten().filter(|(_, m)| m.get("cases").is_some()) {
                             tr { td { (name) } td { (m["cases"]) } td { (figure(&m["top1"])) } td { (figure(&m["top5"])) } td { (figure(&m["top10"])) } td { (figure(&m["mrr"])) } }
                         }
                     }
                 }
-                p { "Speed: p50 " (figure(&metrics["speed"]["p50_ms"])) " ms, p99 " (figure(&metrics["speed"]["p99_ms"]))
-                    " ms per classification. Memory: " (figure(&metrics["memory"]["resident_mib"])) " MiB resident, the head file "
-                    (figure(&metrics["memory"]["head_file_mib"])) " MiB." }
+                p { ((t.speed)(
+                    &figure(&metrics["speed"]["p50_ms"]),
+                    &figure(&metrics["speed"]["p99_ms"]),
+                    &figure(&metrics["memory"]["resident_mib"]),
+                    &figure(&metrics["memory"]["head_file_mib"]),
+                )) }
             }
             @if may_train(&caller) {
                 div.actions {
                     @if live {
-                        form method="post" action=(format!("/runs/{}/cancel", run.id)) { (csrf_field(&caller)) button type="submit" { "Cancel the run" } }
+                        form method="post" action=(format!("/runs/{}/cancel", run.id)) { (csrf_field(&caller)) button type="submit" { (t.cancel) } }
                     } @else {
-                        form method="post" action=(format!("/runs/{}/rerun", run.id)) { (csrf_field(&caller)) button type="submit" { "Run it again (same data versions, config and seed)" } }
+                        form method="post" action=(format!("/runs/{}/rerun", run.id)) { (csrf_field(&caller)) button type="submit" { (t.rerun) } }
                     }
                 }
             }
-            h2 { "What reproduces it" }
+            h2 { (t.reproduces) }
             table {
                 tbody {
-                    tr { th { "Data set versions" } td {
+                    tr { th { (t.dataset_versions) } td {
                         @for d in spec["datasets"].as_array().into_iter().flatten() {
                             a href=(format!("/datasets/{}/{}", d["name"].as_str().unwrap_or_default(), d["version"])) { (d["name"].as_str().unwrap_or_default()) " v" (d["version"]) }
                             " (sha256 " code { (d["sha256"].as_str().unwrap_or_default().get(..12).unwrap_or_default()) "…" } ") "
                         }
-                        @if spec["config"]["data"]["shared_labelled"].as_bool().unwrap_or(false) { "and the labelled sets under the data directory" }
+                        @if spec["config"]["data"]["shared_labelled"].as_bool().unwrap_or(false) { (t.shared_sets) }
                     } }
-                    tr { th { "Seed" } td { (spec["config"]["seed"]) } }
-                    tr { th { "Code revision" } td { code { (env["code_revision"].as_str().unwrap_or("not started yet")) } } }
-                    tr { th { "Libraries" } td { (env["libraries"].as_str().unwrap_or_default()) } }
-                    tr { th { "Corpus" } td { code { (env["corpus_version"].as_str().unwrap_or_default()) } } }
-                    tr { th { "Encoder" } td { (env["encoder"].as_str().unwrap_or("none (n-grams only)")) } }
+                    tr { th { (t.seed) } td { (spec["config"]["seed"]) } }
+                    tr { th { (t.code_revision) } td { code { (env["code_revision"].as_str().unwrap_or(t.not_started)) } } }
+                    tr { th { (t.libraries) } td { (env["libraries"].as_str().unwrap_or_default()) } }
+                    tr { th { (t.corpus) } td { code { (env["corpus_version"].as_str().unwrap_or_default()) } } }
+                    tr { th { (t.encoder) } td { (env["encoder"].as_str().unwrap_or(t.no_encoder)) } }
                 }
             }
-            h3 { "Config" }
+            h3 { (t.config) }
             pre { code { (run.config) } }
-            h2 { "Log" }
+            h2 { (t.log) }
             ol #log {
                 @for e in events.iter().filter(|e| e.kind != "progress") {
                     li { (e.at.get(11..19).unwrap_or_default()) " " (e.kind) ": " (e.body) }
                 }
             }
-            p { a href=(format!("/api/v1/runs/{}", run.id)) { "As JSON" } }
+            p { a href=(format!("/api/v1/runs/{}", run.id)) { (common.as_json) } }
         },
     ))
 }
 
 pub(crate) async fn cancel_submit(
     state: State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     super::runs_api::cancel(state, caller, Path(id.clone())).await?;
-    Ok(redirect_with_msg(&format!("/runs/{id}"), "Cancel requested.").into_response())
+    let message = words::t(ctx.lang).cancel_requested;
+    Ok(redirect_with_msg(&format!("/runs/{id}"), message).into_response())
 }
 
 pub(crate) async fn rerun_submit(
     state: State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
@@ -346,7 +359,7 @@ pub(crate) async fn rerun_submit(
         .and_then(|v| v.to_str().ok())
         .map(|l| l.replace("/api/v1/runs/", "/runs/"))
         .unwrap_or_else(|| "/runs".into());
-    Ok(redirect_with_msg(&location, "Queued again.").into_response())
+    Ok(redirect_with_msg(&location, words::t(ctx.lang).queued_again).into_response())
 }
 
 fn metric(m: &Value, set: &str, key: &str) -> String {
@@ -370,36 +383,37 @@ pub(crate) async fn models_page(
             auth::Role::DataScientist | auth::Role::Reviewer | auth::Role::Admin
         )
     });
+    let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Model registry",
+        t.registry,
         html! {
-            p { a href="/runs" { "Training runs" } }
-            h1 { "Model registry" }
+            p { a href="/runs" { (t.runs_title) } }
+            h1 { (t.registry) }
             (lesson_link(&ctx, 7))
             (notice(q.msg.as_deref()))
-            p { "Serving: "
-                @match &serving.version { Some(v) => { code { (v) } }, None => { "the installation's own model (" code { (state.classifier.model_version()) } ")" } }
-                @if let Some(at) = &serving.changed_at { ", since " (at) " (" (serving.changed_by.as_deref().unwrap_or_default()) ")" }
-                ". A data scientist proposes a version; a reviewer, a second person, approves it, and it serves at once without a restart." }
+            p { (t.serving_is)
+                @match &serving.version { Some(v) => { code { (v) } }, None => { (t.own_model) " (" code { (state.classifier.model_version()) } ")" } }
+                @if let Some(at) = &serving.changed_at { ((t.since)(at, serving.changed_by.as_deref().unwrap_or_default())) }
+                (t.four_eyes) }
             @if may_rollback && serving.version.is_some() {
                 form method="post" action="/models/rollback" {
                     (csrf_field(&caller))
-                    button type="submit" { "Roll back to " (serving.previous.as_deref().unwrap_or("the installation's own model")) }
+                    button type="submit" { (t.roll_back_to) (serving.previous.as_deref().unwrap_or(t.own_model)) }
                 }
             }
-            @if models.is_empty() { p { "No model version yet: finished runs register theirs." } } @else {
+            @if models.is_empty() { p { (t.no_model) } } @else {
                 table {
-                    thead { tr { th { "Version" } th { "Run" } th { "Status" } th { "Dev top-1" } th { "Test top-1" } th { "CBP top-1" } th { "p50 / p99 ms" } th { "Actions" } } }
+                    thead { tr { th { (t.version) } th { (t.run) } th { (common.status) } th { (t.dev_top1) } th { (t.test_top1) } th { (t.cbp_top1) } th { (t.latency) } th { (t.actions) } } }
                     tbody {
                         @for m in &models {
                             @let metrics = json_of(Some(&m.metrics));
                             @let serves = serving.version.as_deref() == Some(m.version.as_str());
                             tr {
-                                td { code { (m.version) } @if serves { " " strong { "serving" } } }
-                                td { a href=(format!("/runs/{}", m.run_id)) { "#" (m.run_id) } br; a href=(format!("/models/{}/errors", m.version)) { "errors" } }
-                                td { (m.status) @if let Some(by) = &m.proposed_by { br; small { "proposed by " (by) @if let Some(n) = &m.proposal_note { @if !n.is_empty() { ": " (n) } } } } @if let Some(by) = &m.approved_by { br; small { "approved by " (by) } } }
+                                td { code { (m.version) } @if serves { " " strong { (t.serving) } } }
+                                td { a href=(format!("/runs/{}", m.run_id)) { "#" (m.run_id) } br; a href=(format!("/models/{}/errors", m.version)) { (t.errors_link) } }
+                                td { ((t.status)(&m.status)) @if let Some(by) = &m.proposed_by { br; small { (t.proposed_by) (by) @if let Some(n) = &m.proposal_note { @if !n.is_empty() { ": " (n) } } } } @if let Some(by) = &m.approved_by { br; small { (t.approved_by) (by) } } }
                                 td { (metric(&metrics, "development", "top1")) }
                                 td { (metric(&metrics, "test", "top1")) }
                                 td { (metric(&metrics, "cbp", "top1")) }
@@ -408,16 +422,16 @@ pub(crate) async fn models_page(
                                     @if is_ds && !serves && m.status != "proposed" {
                                         form method="post" action=(format!("/models/{}/propose", m.version)) {
                                             (csrf_field(&caller))
-                                            input type="text" name="note" placeholder="Why it is better" maxlength="2000";
-                                            button type="submit" { "Propose" }
+                                            input type="text" name="note" placeholder=(t.why_better) maxlength="2000";
+                                            button type="submit" { (t.propose) }
                                         }
                                     }
                                     @if is_reviewer && m.status == "proposed" {
-                                        form method="post" action=(format!("/models/{}/approve", m.version)) { (csrf_field(&caller)) button type="submit" { "Approve and serve" } }
+                                        form method="post" action=(format!("/models/{}/approve", m.version)) { (csrf_field(&caller)) button type="submit" { (t.approve) } }
                                         form method="post" action=(format!("/models/{}/reject", m.version)) {
                                             (csrf_field(&caller))
-                                            input type="text" name="note" placeholder="Why not" maxlength="2000";
-                                            button type="submit" { "Reject" }
+                                            input type="text" name="note" placeholder=(t.why_not) maxlength="2000";
+                                            button type="submit" { (t.reject) }
                                         }
                                     }
                                 }
@@ -426,16 +440,16 @@ pub(crate) async fn models_page(
                     }
                 }
                 @if models.len() >= 2 {
-                    h2 { "Compare two versions" }
+                    h2 { (t.compare_two) }
                     form method="get" action="/models/compare" {
                         label { "A " select name="a" { @for m in &models { option value=(m.version) { (m.version) } } } }
                         label { "B " select name="b" { @for (i, m) in models.iter().enumerate() { option value=(m.version) selected[i == 0] { (m.version) } } } }
-                        label { "On " select name="set" { @for s in ["development", "test", "cbp"] { option value=(s) { (s) } } } }
-                        button type="submit" { "Compare" }
+                        label { (t.on) select name="set" { @for s in ["development", "test", "cbp"] { option value=(s) { (s) } } } }
+                        button type="submit" { (t.compare) }
                     }
                 }
             }
-            p { a href="/api/v1/models" { "As JSON" } }
+            p { a href="/api/v1/models" { (common.as_json) } }
         },
     ))
 }
@@ -447,6 +461,7 @@ pub(crate) struct NoteForm {
 }
 
 async fn change(
+    lang: Lang,
     state: &AppState,
     caller: &Caller,
     version: &str,
@@ -456,10 +471,11 @@ async fn change(
     let store = &platform(state).store;
     let who = caller.audit_name();
     let mut tx = store.write().await?;
+    let t = words::t(lang);
     let message = match action {
         "propose" => {
             tx.propose_model(version, &who, note).await?;
-            format!("{version} is proposed; a reviewer approves it.")
+            (t.proposed_msg)(version)
         }
         "approve" => {
             let m = store
@@ -473,11 +489,11 @@ async fn change(
                 ));
             }
             tx.approve_model(version, &who).await?;
-            format!("{version} serves now.")
+            (t.serves_msg)(version)
         }
         _ => {
             tx.reject_model(version, &who, note).await?;
-            format!("{version} was rejected.")
+            (t.rejected_msg)(version)
         }
     };
     tx.commit().await?;
@@ -486,6 +502,7 @@ async fn change(
 
 pub(crate) async fn model_action_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path((version, action)): Path<(String, String)>,
     form: Result<Form<NoteForm>, axum::extract::rejection::FormRejection>,
@@ -506,7 +523,7 @@ pub(crate) async fn model_action_submit(
             format!("Only a {} may {action} a model version.", needed.as_str()),
         ));
     }
-    let message = change(&state, &caller, &version, &action, note.trim()).await?;
+    let message = change(ctx.lang, &state, &caller, &version, &action, note.trim()).await?;
     if action == "approve" {
         super::models_api::follow(&state).await?;
     }
@@ -515,10 +532,11 @@ pub(crate) async fn model_action_submit(
 
 pub(crate) async fn rollback_submit(
     state: State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
 ) -> Result<Response, Problem> {
     super::models_api::rollback(state, caller).await?;
-    Ok(redirect_with_msg("/models", "Rolled back.").into_response())
+    Ok(redirect_with_msg("/models", words::t(ctx.lang).rolled_back).into_response())
 }
 
 #[derive(Deserialize)]
@@ -529,12 +547,17 @@ pub(crate) struct CompareQuery {
 }
 
 /// The interval of the difference on a scale from -max to +max, with 0 marked.
-fn interval_svg(d: &platform::Difference) -> String {
+fn interval_svg(lang: Lang, d: &platform::Difference) -> String {
+    let title = (words::t(lang).interval_title)(
+        &format!("{:+.3}", d.diff),
+        &format!("{:+.3}", d.low),
+        &format!("{:+.3}", d.high),
+    );
     let max = d.low.abs().max(d.high.abs()).max(0.02) * 1.2;
     let x = |v: f64| 20.0 + (v + max) / (2.0 * max) * 560.0;
     format!(
-        r##"<svg viewBox="0 0 600 70" role="img" aria-labelledby="ci-title"><title id="ci-title">Difference in top-1 accuracy, B minus A: {diff:+.3} (95% interval {low:+.3} to {high:+.3})</title><line x1="{z}" y1="10" x2="{z}" y2="60" stroke="#888" stroke-dasharray="4 3"/><text x="{z}" y="68" font-size="10" text-anchor="middle">0</text><line x1="{l}" y1="35" x2="{h}" y2="35" stroke="#1f5f8b" stroke-width="4"/><circle cx="{m}" cy="35" r="6" fill="#1f5f8b"/><text x="{l}" y="25" font-size="11" text-anchor="middle">{low:+.3}</text><text x="{h}" y="25" font-size="11" text-anchor="middle">{high:+.3}</text></svg>"##,
-        diff = d.diff,
+        r##"<svg viewBox="0 0 600 70" role="img" aria-labelledby="ci-title"><title id="ci-title">{title}</title><line x1="{z}" y1="10" x2="{z}" y2="60" stroke="#888" stroke-dasharray="4 3"/><text x="{z}" y="68" font-size="10" text-anchor="middle">0</text><line x1="{l}" y1="35" x2="{h}" y2="35" stroke="#1f5f8b" stroke-width="4"/><circle cx="{m}" cy="35" r="6" fill="#1f5f8b"/><text x="{l}" y="25" font-size="11" text-anchor="middle">{low:+.3}</text><text x="{h}" y="25" font-size="11" text-anchor="middle">{high:+.3}</text></svg>"##,
+        title = html! { (title) }.into_string(),
         low = d.low,
         high = d.high,
         z = x(0.0),
@@ -544,14 +567,15 @@ fn interval_svg(d: &platform::Difference) -> String {
     )
 }
 
-fn group_table(groups: &[platform::compare::GroupDifference], label: &str) -> Markup {
+fn group_table(lang: Lang, groups: &[platform::compare::GroupDifference], label: &str) -> Markup {
+    let t = words::t(lang);
     html! {
         table {
-            thead { tr { th { (label) } th { "Cases" } th { "A top-1" } th { "B top-1" } th { "B − A" } th { "95% interval" } } }
+            thead { tr { th { (label) } th { (t.cases) } th { "A top-1" } th { "B top-1" } th { "B − A" } th { (t.interval) } } }
             tbody {
                 @for g in groups.iter().take(25) {
                     tr { td { (g.group) } td { (g.difference.cases) } td { (format!("{:.3}", g.difference.a)) } td { (format!("{:.3}", g.difference.b)) }
-                         td { (format!("{:+.3}", g.difference.diff)) } td { (format!("{:+.3} to {:+.3}", g.difference.low, g.difference.high)) } }
+                         td { (format!("{:+.3}", g.difference.diff)) } td { (format!("{:+.3}{}{:+.3}", g.difference.low, t.to, g.difference.high)) } }
                 }
             }
         }
@@ -563,24 +587,27 @@ const EXPLAINED_FLIPS: usize = 10;
 
 /// Why a version answered as it did: its best subheading, the tariff words that matched and
 /// the nearest labelled example.
-pub(crate) fn explain(c: &classify::Classifier, text: &str) -> String {
+pub(crate) fn explain(lang: Lang, c: &classify::Classifier, text: &str) -> String {
+    let t = words::t(lang);
     let answer = c.classify(text, 1);
     let Some(best) = answer.candidates.first() else {
-        return "no candidate".into();
+        return t.no_candidate.into();
     };
     let e = &best.explanation;
     let mut out = format!("{} ({:.2})", best.code, best.probability);
     if !e.matched_words.is_empty() {
-        out.push_str(&format!("; matched: {}", e.matched_words.join(", ")));
+        out.push_str(t.matched);
+        out.push_str(&e.matched_words.join(", "));
     }
     if let Some(n) = e.examples.first() {
-        out.push_str(&format!("; like “{}” ({})", n.text, n.code));
+        out.push_str(&(t.like)(&n.text, &n.code.to_string()));
     }
     out
 }
 
 /// (A's explanation, B's) of each text, when this instance can load both versions.
 async fn explanations(
+    lang: Lang,
     state: &AppState,
     a: &str,
     b: &str,
@@ -599,17 +626,18 @@ async fn explanations(
         };
         texts
             .iter()
-            .map(|t| (explain(&ca, t), explain(&cb, t)))
+            .map(|t| (explain(lang, &ca, t), explain(lang, &cb, t)))
             .collect()
     })
     .await
     .unwrap_or_default()
 }
 
-fn flips_table(flips: &[platform::compare::Flip], why: &[(String, String)]) -> Markup {
+fn flips_table(lang: Lang, flips: &[platform::compare::Flip], why: &[(String, String)]) -> Markup {
+    let t = words::t(lang);
     html! {
         table {
-            thead { tr { th { "Description" } th { "Gold" } th { "A said" } th { "B said" } th { "Source" } } }
+            thead { tr { th { (t.description) } th { (t.gold) } th { (t.a_said) } th { (t.b_said) } th { (t.source) } } }
             tbody {
                 @for (i, f) in flips.iter().take(50).enumerate() {
                     tr {
@@ -634,12 +662,11 @@ pub(crate) async fn compare_page(
 ) -> Result<Response, Problem> {
     let set = q.set.clone().unwrap_or_else(|| "development".into());
     let c = super::models_api::comparison(&state, &q.a, &q.b, &set).await?;
+    let (lang, t) = (ctx.lang, words::t(ctx.lang));
     let verdict = match c.verdict.as_str() {
-        "better" => "B is better: the whole 95% interval is above zero.",
-        "worse" => "B is worse: the whole 95% interval is below zero.",
-        _ => {
-            "No difference shown: the 95% interval contains zero. More cases, or a bigger change, would be needed to tell them apart."
-        }
+        "better" => t.better,
+        "worse" => t.worse,
+        _ => t.no_difference,
     };
     let texts: Vec<String> = c
         .to_right
@@ -648,7 +675,7 @@ pub(crate) async fn compare_page(
         .chain(c.to_wrong.iter().take(EXPLAINED_FLIPS))
         .map(|f| f.text.clone())
         .collect();
-    let why = explanations(&state, &q.a, &q.b, texts).await;
+    let why = explanations(lang, &state, &q.a, &q.b, texts).await;
     let split = c.to_right.len().min(EXPLAINED_FLIPS).min(why.len());
     let (why_right, why_wrong) = why.split_at(split);
     let chapters: Vec<(String, f64)> = c
@@ -660,33 +687,33 @@ pub(crate) async fn compare_page(
     Ok(page(
         &ctx,
         StatusCode::OK,
-        "Compare model versions",
+        t.compare_title,
         html! {
-            p { a href="/models" { "Model registry" } }
-            h1 { "A " code { (q.a) } " against B " code { (q.b) } }
+            p { a href="/models" { (t.registry) } }
+            h1 { "A " code { (q.a) } (t.against) code { (q.b) } (t.against_end) }
             (lesson_link(&ctx, 6))
-            p { "On the " strong { (set) } " set: " (c.overall.cases) " cases both answered"
-                @if c.unpaired > 0 { " (" (c.unpaired) " answered by only one are left out)" } "." }
+            p { (t.on_the) strong { (set) } ((t.both_answered)(&c.overall.cases))
+                @if c.unpaired > 0 { ((t.unpaired)(&c.unpaired)) } (if lang == Lang::En { "." } else { "。" }) }
             dl.figures {
                 div { dt { "A top-1" } dd { (format!("{:.3}", c.overall.a)) } }
                 div { dt { "B top-1" } dd { (format!("{:.3}", c.overall.b)) } }
                 div { dt { "B − A" } dd { (format!("{:+.3}", c.overall.diff)) } }
-                div { dt { "95% interval" } dd { (format!("{:+.3} to {:+.3}", c.overall.low, c.overall.high)) } }
+                div { dt { (t.interval) } dd { (format!("{:+.3}{}{:+.3}", c.overall.low, t.to, c.overall.high)) } }
             }
-            figure.chart { (PreEscaped(interval_svg(&c.overall))) figcaption { "Paired bootstrap over the cases, " (c.resamples) " resamples." } }
+            figure.chart { (PreEscaped(interval_svg(lang, &c.overall))) figcaption { ((t.bootstrap)(&c.resamples)) } }
             p.verdict { strong { (verdict) } }
-            h2 { "By section" }
-            (group_table(&c.by_section, "Section"))
-            h2 { "By chapter" }
-            @if !chapters.is_empty() { figure.chart { (PreEscaped(bar_chart("Change in top-1 accuracy by chapter, percentage points (largest first)", &chapters))) } }
-            (group_table(&c.by_chapter, "Chapter"))
-            h2 { "By data source" }
-            (group_table(&c.by_source, "Source"))
-            h2 { "Wrong under A, right under B (" (c.to_right.len()) ")" }
-            (flips_table(&c.to_right, why_right))
-            h2 { "Right under A, wrong under B (" (c.to_wrong.len()) ")" }
-            (flips_table(&c.to_wrong, why_wrong))
-            p { a href=(format!("/api/v1/models/compare?a={}&b={}&set={}", q.a, q.b, set)) { "As JSON" } }
+            h2 { (t.by_section) }
+            (group_table(lang, &c.by_section, t.section))
+            h2 { (t.by_chapter) }
+            @if !chapters.is_empty() { figure.chart { (PreEscaped(bar_chart(t.chapter_chart, &chapters))) } }
+            (group_table(lang, &c.by_chapter, t.chapter))
+            h2 { (t.by_source) }
+            (group_table(lang, &c.by_source, t.source))
+            h2 { ((t.to_right)(c.to_right.len())) }
+            (flips_table(lang, &c.to_right, why_right))
+            h2 { ((t.to_wrong)(c.to_wrong.len())) }
+            (flips_table(lang, &c.to_wrong, why_wrong))
+            p { a href=(format!("/api/v1/models/compare?a={}&b={}&set={}", q.a, q.b, set)) { (i18n::common(lang).as_json) } }
         },
     ))
 }
