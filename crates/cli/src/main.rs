@@ -76,6 +76,10 @@ enum Command {
         /// Requests per minute one platform client (key, user or address) may make.
         #[arg(long, env = "CUSTOMS_RATE_LIMIT", default_value_t = 600)]
         rate_limit: u32,
+        /// Cores one request's matrix products (the encoder's) may use. 1 lets concurrent
+        /// requests run side by side; RAYON_NUM_THREADS, when set, wins.
+        #[arg(long, env = "CUSTOMS_INFERENCE_THREADS", default_value_t = 1)]
+        inference_threads: usize,
     },
     /// The hash-chained audit log.
     Audit {
@@ -361,6 +365,12 @@ impl std::error::Error for NotFound {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Serve {
+        inference_threads, ..
+    } = &cli.command
+    {
+        limit_inference_threads(*inference_threads);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -383,6 +393,7 @@ fn main() -> ExitCode {
             guide_threshold,
             guide_max_questions,
             rate_limit,
+            ..
         } => guide_cmd::settings(guide_threshold, guide_max_questions).and_then(|g| {
             let url = platform_cmd::database_url(cli.database_url.as_deref(), &state)?;
             commands::serve(&paths, &bind, &profile, g, &url, rate_limit)
@@ -589,5 +600,17 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// candle splits every matrix product across `RAYON_NUM_THREADS` threads (read at each
+/// product) and rayon sizes its pool from it. A request's products are small: splitting them
+/// costs more in hand-offs than it gains once requests run side by side. Measured with
+/// scripts/bench-classify on 2 cores: one thread took one connection's p50 from 16.5 to
+/// 13.6 ms and eight connections from 82 to 107 classifications/s.
+fn limit_inference_threads(threads: usize) {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // SAFETY: called first thing in main, before any thread exists.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.max(1).to_string()) };
     }
 }
