@@ -122,7 +122,7 @@ pub(crate) async fn errors_page(
             tokio::task::spawn_blocking(move || match training.classifier_for(&record) {
                 Ok(c) => texts
                     .iter()
-                    .map(|t| super::runs_pages::explain(lang, &c, t))
+                    .map(|t| super::models_pages::explain(lang, &c, t))
                     .collect(),
                 Err(_) => Vec::new(),
             })

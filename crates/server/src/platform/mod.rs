@@ -19,6 +19,7 @@ mod error_analysis;
 mod errors;
 mod i18n;
 mod models_api;
+mod models_pages;
 pub(crate) mod openapi;
 mod opendata_api;
 mod opendata_charts;
@@ -184,14 +185,14 @@ fn training_handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> 
         ("GET", "/runs/{id}") => get(runs_pages::run_page),
         ("POST", "/runs/{id}/cancel") => post(runs_pages::cancel_submit),
         ("POST", "/runs/{id}/rerun") => post(runs_pages::rerun_submit),
-        ("GET", "/models") => get(runs_pages::models_page),
-        ("GET", "/models/compare") => get(runs_pages::compare_page),
-        ("POST", "/models/rollback") => post(runs_pages::rollback_submit),
+        ("GET", "/models") => get(models_pages::models_page),
+        ("GET", "/models/compare") => get(models_pages::compare_page),
+        ("POST", "/models/rollback") => post(models_pages::rollback_submit),
         ("GET", "/models/{version}/errors") => get(error_analysis::errors_page),
         ("POST", "/models/{version}/errors/correct") => post(error_analysis::correct_submit),
         ("GET", "/api/v1/models/{version}/errors") => get(error_analysis::errors_json),
         ("POST", "/api/v1/models/{version}/errors/correct") => post(error_analysis::correct_json),
-        ("POST", "/models/{version}/{action}") => post(runs_pages::model_action_submit),
+        ("POST", "/models/{version}/{action}") => post(models_pages::model_action_submit),
         _ => return None,
     })
 }

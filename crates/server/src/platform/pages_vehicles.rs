@@ -28,22 +28,9 @@ pub(crate) struct ListQuery {
     msg: Option<String>,
 }
 
-/// The clearance fields in form order; their labels are in `i18n::vehicles`.
-const FIELDS: [&str; 13] = [
-    "vin",
-    "make",
-    "model",
-    "model_year",
-    "body_type",
-    "engine_number",
-    "engine_cc",
-    "fuel",
-    "colour",
-    "declaration_number",
-    "clearance_date",
-    "duties_twd",
-    "certificate_number",
-];
+/// The clearance fields in form order (the domain's own list); their labels are in
+/// `i18n::vehicles`.
+const FIELDS: [&str; 13] = ClearanceInput::FIELDS;
 
 /// The field names and their labels in the reader's language.
 fn labels(lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
