@@ -20,8 +20,9 @@ pub mod e5;
 /// Tokens beyond this are cut: goods descriptions are short, and attention cost grows with
 /// the square of the length.
 pub const MAX_TOKENS: usize = 64;
-/// e5's passages are tariff texts with their heading: longer than a description.
-pub const E5_MAX_TOKENS: usize = 128;
+/// e5's passages are tariff texts with their heading: longer than a description, but a
+/// chapter name past this adds little, and encoding costs grow with every token.
+pub const E5_MAX_TOKENS: usize = 64;
 pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
 pub const E5_MODEL_NAME: &str = "multilingual-e5-small";
 
