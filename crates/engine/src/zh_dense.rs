@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use classify::ChineseLeg;
 use classify::zh_dense::{QueryEncoder, ZhDense};
 use encoder::Encoder;
 use settings::StateDir;
@@ -72,4 +73,25 @@ pub fn zh_dense(
             .and_then(|mut v| v.pop())
     });
     ZhDense::new(&passages, matrix, dim, query).map_err(anyhow::Error::msg)
+}
+
+/// `leg` with the dense part blended in at [`classify::zh::ZH_DENSE_WEIGHT`] when e5's files
+/// are under `models` (None: run without encoders); otherwise `leg` as it was, with a warning.
+pub fn with_zh_dense(
+    leg: ChineseLeg,
+    national: &NationalTariff,
+    models: Option<&Path>,
+    state: &StateDir,
+    progress: Progress<'_>,
+) -> ChineseLeg {
+    let Some(encoder) = models.and_then(zh_encoder) else {
+        return leg;
+    };
+    match zh_dense(national, encoder, state, progress) {
+        Ok(dense) => leg.with_dense(Arc::new(dense), classify::zh::ZH_DENSE_WEIGHT),
+        Err(e) => {
+            tracing::warn!("dense Chinese part off: {e:#}");
+            leg
+        }
+    }
 }
