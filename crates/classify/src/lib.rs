@@ -20,6 +20,7 @@ mod serving;
 pub mod trained;
 mod vague;
 pub mod zh;
+pub mod zh_dense;
 
 pub use check::{CheckOutcome, DeclarationCheck, Verdict};
 pub use classifier::{Candidate, Classification, Classifier, Flag, LegScore, Semantic};

@@ -25,11 +25,19 @@ pub fn serve(
     )
     .map_err(|e| BadInput(e.to_string()))?;
     let head = engine.classifier.head().cloned();
+    let bars = open::Bars::new();
     let chinese = national
         .as_deref()
-        .map(|n| engine::chinese_leg(n, head.clone()))
+        .map(|n| {
+            engine::chinese_leg(n, head.clone()).map(|leg| {
+                engine::with_zh_dense(leg, n, paths.models, paths.state, &|s, d, t| {
+                    bars.report(s, d, t)
+                })
+            })
+        })
         .transpose()?
         .map(std::sync::Arc::new);
+    bars.finish();
     // Promotions swap what serves; the classifier built here stays the fallback.
     let serving = classify::Serving::new(engine.classifier.clone());
     let guide = std::sync::Arc::new(

@@ -95,9 +95,22 @@ fn leg_label(leg: LegName) -> String {
     format!("{} only", leg.as_str())
 }
 
+/// What `--zh-encoder` needs to measure the dense part as well.
+pub struct DenseSetup<'a> {
+    pub national: &'a tariff::NationalTariff,
+    pub models: &'a Path,
+    pub state: &'a settings::StateDir,
+}
+
 /// Chinese descriptions against the national tariff: accuracy per kind at HS6 and 11
-/// digits, calibration and latency; JSON and HTML under `out_dir`.
-pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> anyhow::Result<()> {
+/// digits, calibration and latency; with `dense`, also the sentence encoder alone and
+/// blended; JSON and HTML under `out_dir`.
+pub fn run_zh(
+    leg: &classify::ChineseLeg,
+    cases_path: &Path,
+    out_dir: &Path,
+    dense: Option<DenseSetup<'_>>,
+) -> anyhow::Result<()> {
     let cases = eval::read_zh_cases(cases_path)?;
     let bar = cases_bar(cases.len(), "classifying");
     let answers: Vec<eval::ZhAnswer> = cases
@@ -121,7 +134,12 @@ pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> 
         })
         .collect();
     bar.finish_and_clear();
-    let report = eval::evaluate_zh(&cases, &answers);
+    let mut report = eval::evaluate_zh(&cases, &answers);
+    if let Some(d) = dense {
+        report.dense = Some(crate::eval_zh_dense::measure(
+            leg, d.national, d.models, d.state, &cases,
+        )?);
+    }
     println!(
         "{:12} {:>5} {:>9} {:>10} {:>11} {:>12}",
         "kind", "cases", "HS6 top1", "HS6 top10", "line top1", "line top10"
@@ -142,6 +160,9 @@ pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> 
         report.latency_p50_ms,
         report.latency_p99_ms
     );
+    if let Some(d) = &report.dense {
+        crate::eval_zh_dense::print(d);
+    }
     std::fs::create_dir_all(out_dir)?;
     std::fs::write(
         out_dir.join("report-zh.json"),
@@ -154,20 +175,21 @@ pub fn run_zh(leg: &classify::ChineseLeg, cases_path: &Path, out_dir: &Path) -> 
 
 /// The Chinese leg as `customs serve` builds it: the index over Taiwan's tariff, blended with
 /// the saved head when one was trained for the current corpus (`head_weight` overrides the
-/// blend; 0 leaves the head out).
+/// blend; 0 leaves the head out), and the tariff it reads.
 pub fn chinese_leg(
     data_dir: &Path,
     state: &settings::StateDir,
     head_weight: Option<f32>,
-) -> anyhow::Result<classify::ChineseLeg> {
+) -> anyhow::Result<(classify::ChineseLeg, std::sync::Arc<tariff::NationalTariff>)> {
     let hs = engine::nomenclature(data_dir)?;
     let national = engine::national_tariff(data_dir, &hs)?
         .ok_or_else(|| anyhow::anyhow!("no Taiwan tariff under {}", data_dir.display()))?;
     let corpus = engine::corpus(data_dir, &hs, state, false, &|_, _, _| {})?;
     let head = engine::load_head(&corpus, state).filter(|_| head_weight != Some(0.0));
     let leg = engine::chinese_leg(&national, head.clone())?;
-    Ok(match (head, head_weight) {
+    let leg = match (head, head_weight) {
         (Some(h), Some(w)) => leg.with_head(h, w),
         _ => leg,
-    })
+    };
+    Ok((leg, national))
 }

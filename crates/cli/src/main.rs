@@ -7,6 +7,7 @@ mod classify_cmd;
 mod commands;
 mod dataset_cmd;
 mod eval_cmd;
+mod eval_zh_dense;
 mod guide_cmd;
 mod load_cmd;
 mod open;
@@ -226,6 +227,11 @@ enum Command {
         /// default: the built-in weight when a head is saved).
         #[arg(long, requires = "zh")]
         head_weight: Option<f32>,
+        /// Chinese: also measure multilingual-e5-small (from --model-dir) over the tariff's
+        /// Chinese texts, alone and blended with the leg, and its load time, memory and
+        /// latency (passage embeddings are cached in the state dir).
+        #[arg(long, requires = "zh")]
+        zh_encoder: bool,
     },
     /// Find the code step by step: a question at a time, in the terminal.
     Guide {
@@ -544,11 +550,18 @@ fn main() -> ExitCode {
             out,
             zh: true,
             head_weight,
+            zh_encoder,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
-            eval_cmd::chinese_leg(&data_dir, &state, head_weight)
-                .and_then(|leg| eval_cmd::run_zh(&leg, &cases, &out))
+            eval_cmd::chinese_leg(&data_dir, &state, head_weight).and_then(|(leg, national)| {
+                let dense = zh_encoder.then(|| eval_cmd::DenseSetup {
+                    national: &national,
+                    models: &cli.model_dir,
+                    state: &state,
+                });
+                eval_cmd::run_zh(&leg, &cases, &out, dense)
+            })
         }
         Command::Eval {
             cases,

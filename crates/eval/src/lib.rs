@@ -9,12 +9,14 @@ mod html;
 mod metrics;
 pub mod svg;
 mod zh;
+mod zh_dense;
 
 pub use cases::{Case, CasesError, read_cases};
 pub use guided::{GuidedReport, GuidedRun, write_guided_html};
 pub use html::write_html;
 pub use metrics::{Calibration, Confusion, Latency, Report, SystemMetrics, evaluate};
 pub use zh::{ZhAnswer, ZhCase, ZhReport, ZhRow, evaluate_zh, read_zh_cases, write_zh_html};
+pub use zh_dense::{ZhDenseReport, ZhSystem, dense_html};
 
 /// A ranked answer: codes (6 digits) with probabilities, best first.
 pub type Ranked = Vec<(nomenclature::HsCode, f32)>;

@@ -73,6 +73,9 @@ pub struct ZhReport {
     pub latency_p99_ms: f64,
     /// (mean confidence, accuracy, count) per non-empty bin.
     pub reliability: Vec<(f64, f64, usize)>,
+    /// Dense retrieval and its blends, when measured (`--zh-encoder`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dense: Option<crate::ZhDenseReport>,
 }
 
 const FLOOR: f64 = 1e-4;
@@ -176,6 +179,7 @@ pub fn evaluate_zh(cases: &[ZhCase], answers: &[ZhAnswer]) -> ZhReport {
         latency_p50_ms: percentile(&took, 0.5),
         latency_p99_ms: percentile(&took, 0.99),
         reliability,
+        dense: None,
     }
 }
 
@@ -211,7 +215,7 @@ pub fn write_zh_html(report: &ZhReport, path: &Path) -> std::io::Result<()> {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Chinese classification</title>\
          <h1>Chinese descriptions against the national tariff</h1>\
          <table><tr><th>kind</th><th>cases</th><th>HS6 top-1</th><th>HS6 top-10</th><th>11-digit top-1</th><th>11-digit top-10</th></tr>{rows}</table>\
-         <p>NLL {:.3}; ECE {:.3}; best power {:.2} (NLL {:.3}); latency p50 {:.2} ms, p99 {:.2} ms.</p>{}{}</html>",
+         <p>NLL {:.3}; ECE {:.3}; best power {:.2} (NLL {:.3}); latency p50 {:.2} ms, p99 {:.2} ms.</p>{}{}{}</html>",
         report.nll,
         report.ece,
         report.best_power,
@@ -220,6 +224,11 @@ pub fn write_zh_html(report: &ZhReport, path: &Path) -> std::io::Result<()> {
         report.latency_p99_ms,
         crate::svg::bars("Accuracy by kind of description", &labels, &series),
         crate::svg::reliability("Reliability of the top answer", &report.reliability),
+        report
+            .dense
+            .as_ref()
+            .map(crate::dense_html)
+            .unwrap_or_default(),
     );
     std::fs::write(path, page)
 }

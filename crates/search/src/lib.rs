@@ -16,4 +16,6 @@ pub mod weighted;
 
 pub use index::{BuildProgress, IndexError, SearchIndex};
 pub use query::{Hit, Hits, SearchRequest, highlight};
-pub use tw::{Hs6Aggregation, Hs6Hit, TariffHit, TariffIndex, TariffIndexOptions};
+pub use tw::{
+    Hs6Aggregation, Hs6Hit, TariffHit, TariffIndex, TariffIndexOptions, ZhPassage, zh_passages,
+};

@@ -155,3 +155,19 @@ fn curated_lists_fit_the_tariff() {
         }
     }
 }
+
+#[test]
+fn passages_cover_every_line_and_subheading() {
+    let Some(index) = index() else { return };
+    let passages = search::zh_passages(index.tariff());
+    let lines = passages.iter().filter(|p| p.line.is_some()).count();
+    assert_eq!(lines, 12_686);
+    assert!(passages.len() > lines + 5_000, "{}", passages.len());
+    assert!(passages.iter().all(|p| !p.text.trim().is_empty()));
+    // A subheading's passage carries its heading's name as context.
+    let shrimp = passages
+        .iter()
+        .find(|p| p.line.is_none() && p.hs6.as_str() == "030617")
+        .expect("030617 has a passage");
+    assert!(shrimp.text.contains('；'), "{}", shrimp.text);
+}

@@ -155,6 +155,54 @@ fn fill(index: &Index, f: TwFields, tariff: &TwTariff) -> tantivy::Result<()> {
     Ok(())
 }
 
+/// What a passage of the national tariff stands for: an 11-digit line, or a subheading by its
+/// own name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZhPassage {
+    pub hs6: HsCode,
+    pub line: Option<tariff::CccCode>,
+    pub text: String,
+}
+
+/// The tariff's Chinese texts as passages for a sentence encoder, with the context the index
+/// gives them: each line's zh text with its subheading's zh name, then each subheading's zh
+/// context (its HS 2022 zh name, dash group, heading, chapter). Lines in tariff order, then
+/// subheadings in code order. The context is the same for every line of a subheading, so it
+/// is embedded once per subheading rather than with each of the 12,686 lines (encoding costs
+/// in proportion to the tokens).
+pub fn zh_passages(tariff: &TwTariff) -> Vec<ZhPassage> {
+    let mut context = ContextCache::new(tariff);
+    for line in tariff.lines() {
+        context.of(line);
+    }
+    let mut out: Vec<ZhPassage> = tariff
+        .lines()
+        .iter()
+        .map(|line| ZhPassage {
+            hs6: line.code.hs6(),
+            line: Some(line.code),
+            text: match tariff.zh_name(&line.code.hs6()) {
+                Some(name) => format!("{}；{}", line.description_zh, name.text),
+                None => line.description_zh.clone(),
+            },
+        })
+        .collect();
+    let mut subheadings: Vec<(HsCode, Arc<(String, String)>)> =
+        context.by_hs6.into_iter().collect();
+    subheadings.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(
+        subheadings
+            .into_iter()
+            .filter(|(_, ctx)| !ctx.0.is_empty())
+            .map(|(hs6, ctx)| ZhPassage {
+                hs6,
+                line: None,
+                text: ctx.0.clone(),
+            }),
+    );
+    out
+}
+
 /// The zh and en context of a line (subheading, dash group, heading, chapter), computed once
 /// per subheading: lines of one subheading share it.
 struct ContextCache<'a> {
