@@ -539,7 +539,15 @@ fn main() -> ExitCode {
                     s.prior_power = power;
                 }
                 let classifier = classify_cmd::open_classifier(&paths)?;
-                let leg = eval_cmd::chinese_leg(&data_dir, &state, None)?;
+                // The Chinese leg as `customs serve` builds it: with e5's dense part when its
+                // files are there.
+                let (leg, national) = eval_cmd::chinese_leg(&data_dir, &state, None)?;
+                let bars = open::Bars::new();
+                let leg =
+                    engine::with_zh_dense(leg, &national, paths.models, &state, &|s, d, t| {
+                        bars.report(s, d, t)
+                    });
+                bars.finish();
                 let guide = guide::Guide::new(classifier, s.clone())
                     .with_chinese(Some(std::sync::Arc::new(leg)));
                 guide_cmd::evaluate(guide, &s, &cases, &out)
