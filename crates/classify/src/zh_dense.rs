@@ -73,7 +73,7 @@ impl ZhDense {
     pub fn search(&self, query: &[f32], limit: usize) -> Vec<DenseHit> {
         let mut by_hs6: HashMap<&HsCode, DenseHit> = HashMap::new();
         for (i, row) in self.matrix.chunks_exact(self.dim).enumerate() {
-            let score: f32 = row.iter().zip(query).map(|(a, b)| a * b).sum();
+            let score = crate::dense::dot(row, query);
             let hit = by_hs6.entry(&self.hs6[i]).or_insert_with(|| DenseHit {
                 hs6: self.hs6[i].clone(),
                 score: f32::MIN,
