@@ -3,8 +3,6 @@
 //! reports the whole request's latency; `cargo bench -p guide` the lexical legs.
 //! Run: `cargo bench -p classify`.
 
-use std::path::PathBuf;
-
 use classify::dense::{Dense, DenseRows, dot};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -33,13 +31,6 @@ fn unit_rows(n: usize, seed: u64) -> Vec<f32> {
     out
 }
 
-fn model_dir() -> PathBuf {
-    let root = std::env::var_os("CUSTOMS_MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models"));
-    encoder::Encoder::default_dir(&root)
-}
-
 fn bench(c: &mut Criterion) {
     let rows = DenseRows {
         texts: vec![String::new(); ROWS],
@@ -64,7 +55,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("dense score, 17,220 rows", |b| {
         b.iter(|| dense.score(std::hint::black_box(&query)))
     });
-    match encoder::Encoder::load(&model_dir()) {
+    match encoder::Encoder::load(&encoder::Encoder::default_dir(
+        &settings::model_dir_for_tests(env!("CARGO_MANIFEST_DIR")),
+    )) {
         Ok(encoder) => {
             for q in [
                 "dried apricots",

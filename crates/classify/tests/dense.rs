@@ -1,25 +1,11 @@
 //! The dense legs with the real encoder, over a slice of the corpus (chapters 01 to 09) so
 //! that embedding stays quick. Needs the model files (`scripts/fetch-model`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use classify::dense::{Dense, DenseRows};
 use classify::{Classifier, LegName, Semantic};
 use corpus::Corpus;
-
-fn model_root() -> PathBuf {
-    let root = std::env::var_os("CUSTOMS_MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("models"));
-    if root.is_absolute() {
-        root
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(root)
-    }
-}
 
 #[test]
 fn the_dense_legs_understand_words_the_tariff_does_not_use() {
@@ -38,8 +24,10 @@ fn the_dense_legs_understand_words_the_tariff_does_not_use() {
     let corpus = Arc::new(Corpus::new(docs, full.manifest, labelled));
 
     let encoder = Arc::new(
-        encoder::Encoder::load(&encoder::Encoder::default_dir(&model_root()))
-            .expect("run scripts/fetch-model"),
+        encoder::Encoder::load(&encoder::Encoder::default_dir(
+            &settings::model_dir_for_tests(env!("CARGO_MANIFEST_DIR")),
+        ))
+        .expect("run scripts/fetch-model"),
     );
     let rows = DenseRows::from_corpus(&corpus);
     let refs: Vec<&str> = rows.texts.iter().map(String::as_str).collect();

@@ -2,7 +2,6 @@
 //! of a few subheadings so that embedding stays quick. Needs the model files
 //! (`scripts/fetch-model`) and the data set.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use classify::ChineseLeg;
@@ -10,19 +9,6 @@ use classify::zh::ZH_DENSE_WEIGHT;
 use classify::zh_dense::{QueryEncoder, ZhDense};
 use search::TariffIndex;
 use tariff::TwTariff;
-
-fn model_root() -> PathBuf {
-    let root = std::env::var_os("CUSTOMS_MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("models"));
-    if root.is_absolute() {
-        root
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(root)
-    }
-}
 
 /// zh-TW development case zh-195 (public): a range hood. The index ranks other subheadings
 /// first; e5 knows 抽油煙機 is a 排氣或循環用之通風罩 (8414.60).
@@ -45,8 +31,10 @@ fn the_dense_part_puts_a_range_hood_in_its_subheading() {
         .filter(|p| keep.iter().any(|k| k == p.hs6.as_str()))
         .collect();
     let encoder = Arc::new(
-        encoder::Encoder::load(&encoder::Encoder::e5_dir(&model_root()))
-            .expect("e5 model files present (run scripts/fetch-model)"),
+        encoder::Encoder::load(&encoder::Encoder::e5_dir(&settings::model_dir_for_tests(
+            env!("CARGO_MANIFEST_DIR"),
+        )))
+        .expect("e5 model files present (run scripts/fetch-model)"),
     );
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
     let mut matrix = Vec::new();

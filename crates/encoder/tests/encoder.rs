@@ -1,26 +1,13 @@
 //! Needs the model files (`scripts/fetch-model`; `.ci/run` fetches them).
 
-use std::path::PathBuf;
-
 use encoder::{Encoder, cosine};
-
-fn model_dir() -> PathBuf {
-    let root = std::env::var_os("CUSTOMS_MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models"));
-    let root = if root.is_absolute() {
-        root
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(root)
-    };
-    Encoder::default_dir(&root)
-}
 
 #[test]
 fn embeddings_are_unit_vectors_that_capture_meaning() {
-    let e = Encoder::load(&model_dir()).expect("model files present (run scripts/fetch-model)");
+    let e = Encoder::load(&Encoder::default_dir(&settings::model_dir_for_tests(env!(
+        "CARGO_MANIFEST_DIR"
+    ))))
+    .expect("model files present (run scripts/fetch-model)");
     assert_eq!(e.dim(), 384);
     let v = e
         .encode(&[
@@ -39,7 +26,10 @@ fn embeddings_are_unit_vectors_that_capture_meaning() {
 
 #[test]
 fn batches_of_different_lengths_match_single_encodings() {
-    let e = Encoder::load(&model_dir()).unwrap();
+    let e = Encoder::load(&Encoder::default_dir(&settings::model_dir_for_tests(env!(
+        "CARGO_MANIFEST_DIR"
+    ))))
+    .unwrap();
     let batch = e
         .encode(&["tea", "green tea in bags of 2 g for infusion"])
         .unwrap();

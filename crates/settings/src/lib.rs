@@ -66,6 +66,19 @@ pub fn data_dir_for_tests(crate_dir: &str) -> PathBuf {
     }
 }
 
+/// The model directory for tests and benchmarks: CUSTOMS_MODEL_DIR if set (relative paths
+/// taken from the workspace root), else `models` in the workspace root, where
+/// `scripts/fetch-model` puts the encoders. `crate_dir` is the caller's
+/// `env!("CARGO_MANIFEST_DIR")`.
+pub fn model_dir_for_tests(crate_dir: &str) -> PathBuf {
+    let workspace = Path::new(crate_dir).join("../..");
+    match std::env::var_os("CUSTOMS_MODEL_DIR") {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("models"),
+    }
+}
+
 /// Derived state (indexes, caches) lives here unless told otherwise.
 pub fn default_state_dir() -> PathBuf {
     PathBuf::from("var")
