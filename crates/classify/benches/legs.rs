@@ -3,7 +3,7 @@
 //! reports the whole request's latency; `cargo bench -p guide` the lexical legs.
 //! Run: `cargo bench -p classify`.
 
-use classify::dense::{Dense, DenseRows, dot};
+use classify::dense::{Dense, DenseRows, dot, dot_i8, quantise};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The shape of the real corpus: 17,220 embedded rows over 5,612 subheadings (12,214 rows of
@@ -52,7 +52,12 @@ fn bench(c: &mut Criterion) {
                 .sum::<f32>()
         })
     });
-    c.bench_function("dense score, 17,220 rows", |b| {
+    let (q8, _) = quantise(&query);
+    let (r8, _) = quantise(dense.embedding(0));
+    c.bench_function("dot 384, 8-bit", |b| {
+        b.iter(|| dot_i8(std::hint::black_box(&q8), &r8))
+    });
+    c.bench_function("dense score, 17,220 rows (8-bit)", |b| {
         b.iter(|| dense.score(std::hint::black_box(&query)))
     });
     match encoder::Encoder::load(&encoder::Encoder::default_dir(

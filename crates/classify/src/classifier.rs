@@ -6,7 +6,7 @@ use search::weighted::QueryTerms;
 
 use crate::dense::Dense;
 use crate::explain::{NearestExample, explain};
-use crate::fusion::{DevRun, Fusion, LegName};
+use crate::fusion::{Coverage, DevRun, Fusion, LegName};
 use crate::legs::{ExampleHit, Examples, LEG_DEPTH, LegHits, Lexical, best_per_subheading};
 use crate::trained::Trained;
 use crate::{ClassifyError, Explanation, VagueDetector};
@@ -85,6 +85,7 @@ pub struct Classifier {
     lexical: Arc<Lexical>,
     examples: Arc<Examples>,
     vague: Arc<VagueDetector>,
+    coverage: Arc<Coverage>,
     fusion: Fusion,
 }
 
@@ -122,6 +123,11 @@ impl Classifier {
         );
         let legs = legs_for(semantic.is_some(), false);
         let fusion = fusion.unwrap_or_else(|| Fusion::untuned(&legs));
+        // Both example legs read the training split, so they can score the same subheadings.
+        let mut coverage = Coverage::default();
+        let scorable = examples.scorable(corpus.docs.len());
+        coverage.limit(LegName::Examples, scorable.clone());
+        coverage.limit(LegName::DenseExamples, scorable);
         Ok(Classifier {
             semantic: semantic.map(Arc::new),
             trained: None,
@@ -131,6 +137,7 @@ impl Classifier {
             lexical: Arc::new(lexical),
             examples: Arc::new(examples),
             vague: Arc::new(vague),
+            coverage: Arc::new(coverage),
             fusion,
         })
     }
@@ -277,7 +284,7 @@ impl Classifier {
     /// The probability of every subheading, indexed like `corpus().docs`: what question
     /// selection works from. Uniform when nothing matches.
     pub fn posterior(&self, text: &str) -> Vec<f64> {
-        let fused = self.fusion.fuse(&self.run_legs(text));
+        let fused = self.fusion.fuse(&self.run_legs(text), &self.coverage);
         self.fusion
             .dense_probabilities(&fused, self.corpus.docs.len())
     }
@@ -294,14 +301,14 @@ impl Classifier {
             .filter(|(l, _)| only.is_none_or(|o| o == *l))
             .collect();
         let fused = match only {
-            None => self.fusion.fuse(&legs),
+            None => self.fusion.fuse(&legs, &self.coverage),
             Some(_) => {
                 // One leg alone: its own normalised scores.
                 let solo = Fusion {
                     weights: legs.iter().map(|(l, _)| (*l, 1.0)).collect(),
                     ..self.fusion.clone()
                 };
-                solo.fuse(&legs)
+                solo.fuse(&legs, &self.coverage)
             }
         };
         let probs = self.fusion.probabilities(&fused, self.corpus.docs.len());
@@ -349,7 +356,13 @@ impl Classifier {
             .collect();
         if !runs.is_empty() {
             let version = self.corpus.manifest.version.clone();
-            self.fusion = Fusion::tune(&runs, &self.legs(), self.corpus.docs.len(), &version);
+            self.fusion = Fusion::tune(
+                &runs,
+                &self.legs(),
+                &self.coverage,
+                self.corpus.docs.len(),
+                &version,
+            );
             let head_version = self.head().map(|h| h.meta().version.clone());
             if let Some(t) = self.fusion.tuning.as_mut() {
                 t.head_version = head_version;
@@ -377,7 +390,7 @@ impl Classifier {
         out.expansions = q.expansions.clone();
         let nearest = self.examples.nearest(&q, LEG_DEPTH);
         let legs = self.run_legs_with(text, &q, &nearest);
-        let fused = self.fusion.fuse(&legs);
+        let fused = self.fusion.fuse(&legs, &self.coverage);
         if fused.is_empty() {
             out.flags.push(Flag::NoMatch);
             out.reasons

@@ -59,7 +59,11 @@ impl DenseRows {
 /// The embedded rows, ready to score.
 pub struct Dense {
     dim: usize,
+    /// Exact rows: what training reads.
     matrix: Vec<f32>,
+    /// The same rows in 8 bits: what a query scans (a quarter of the bytes; scanning every
+    /// row is memory-bound).
+    quantised: Quantised,
     owners: Vec<u32>,
     nomenclature_rows: usize,
     positions: usize,
@@ -75,6 +79,7 @@ impl Dense {
         );
         Dense {
             dim,
+            quantised: Quantised::new(&matrix, dim),
             matrix,
             owners: rows.owners.clone(),
             nomenclature_rows: rows.nomenclature_rows,
@@ -91,8 +96,10 @@ impl Dense {
     pub fn score(&self, query: &[f32]) -> (LegHits, LegHits) {
         let mut best_nom = vec![f32::MIN; self.positions];
         let mut best_ex = vec![f32::MIN; self.positions];
-        for (row, v) in self.matrix.chunks_exact(self.dim).enumerate() {
-            let s = dot(v, query);
+        let (q, q_scale) = quantise(query);
+        let rows = self.quantised.values.chunks_exact(self.dim);
+        for (row, (v, scale)) in rows.zip(&self.quantised.scales).enumerate() {
+            let s = dot_i8(v, &q) as f32 * scale * q_scale;
             let best = if row < self.nomenclature_rows {
                 &mut best_nom
             } else {
@@ -105,6 +112,41 @@ impl Dense {
         }
         (top(best_nom), top(best_ex))
     }
+}
+
+/// Rows stored as 8-bit integers, each with its own scale (its largest magnitude / 127).
+struct Quantised {
+    values: Vec<i8>,
+    scales: Vec<f32>,
+}
+
+impl Quantised {
+    fn new(matrix: &[f32], dim: usize) -> Quantised {
+        let mut values = Vec::with_capacity(matrix.len());
+        let mut scales = Vec::with_capacity(matrix.len() / dim.max(1));
+        for row in matrix.chunks_exact(dim) {
+            let (q, scale) = quantise(row);
+            values.extend(q);
+            scales.push(scale);
+        }
+        Quantised { values, scales }
+    }
+}
+
+/// `v` as 8-bit integers and the scale that turns them back: `v[i] ≈ q[i] * scale`.
+pub fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
+    let max = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if max == 0.0 {
+        return (vec![0; v.len()], 0.0);
+    }
+    let scale = max / 127.0;
+    let q = v.iter().map(|x| (x / scale).round() as i8).collect();
+    (q, scale)
+}
+
+/// Integer dot product; integer addition is associative, so the compiler vectorises it as is.
+pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
 }
 
 /// Dot product with eight independent sums: a single running sum is one long dependency
@@ -145,7 +187,41 @@ fn top(best: Vec<f32>) -> LegHits {
 
 #[cfg(test)]
 mod tests {
-    use super::dot;
+    use super::*;
+
+    fn unit(n: usize, seed: f32) -> Vec<f32> {
+        let v: Vec<f32> = (0..n).map(|i| (i as f32 * seed).sin()).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / norm).collect()
+    }
+
+    #[test]
+    fn eight_bit_cosines_stay_within_a_thousandth() {
+        let (a, b) = (unit(384, 0.37), unit(384, 0.41));
+        let ((qa, sa), (qb, sb)) = (quantise(&a), quantise(&b));
+        let exact = dot(&a, &b);
+        let approx = dot_i8(&qa, &qb) as f32 * sa * sb;
+        assert!((exact - approx).abs() < 1e-3, "{exact} vs {approx}");
+        assert_eq!(quantise(&[0.0; 4]), (vec![0; 4], 0.0));
+    }
+
+    #[test]
+    fn scoring_keeps_each_owners_best_row() {
+        let rows = DenseRows {
+            texts: vec!["a".into(), "b".into(), "c".into()],
+            owners: vec![0, 1, 1],
+            nomenclature_rows: 1,
+        };
+        let matrix: Vec<f32> = [unit(8, 0.3), unit(8, 0.9), unit(8, 0.31)].concat();
+        let dense = Dense::new(&rows, matrix, 8, 2);
+        let (nom, ex) = dense.score(&unit(8, 0.3));
+        assert_eq!(nom.first().map(|h| h.0), Some(0));
+        assert_eq!(
+            ex.first().map(|h| h.0),
+            Some(1),
+            "row c, near the query, speaks for 1"
+        );
+    }
 
     #[test]
     fn dot_matches_the_plain_sum_at_every_length() {

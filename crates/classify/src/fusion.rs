@@ -6,6 +6,13 @@
 //! share the remaining mass, so a probability means what it says. Weights are tuned for MRR on
 //! the development split, then the temperature is fitted there by minimising the negative
 //! log-likelihood of the gold code.
+//!
+//! Some legs can only score some subheadings: the example legs know only those with labelled
+//! examples. A subheading such a leg cannot score would otherwise lose that leg's whole weight
+//! to any neighbour that has examples ("dried apricots" going to fresh apricots, which has
+//! examples, rather than dried ones, which has none). So each candidate's sum is scaled by
+//! `(weight of the legs that ran / weight of those that could score it) ^ coverage_exponent`,
+//! and the exponent is tuned with the weights (0 turns the correction off).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,12 +51,18 @@ impl LegName {
 pub struct Fusion {
     pub weights: BTreeMap<LegName, f32>,
     pub temperature: f32,
+    /// How far a candidate that some legs cannot score is compensated for them (0..1).
+    #[serde(default)]
+    pub coverage_exponent: f32,
     /// How the weights were chosen; absent for the untuned defaults.
     pub tuning: Option<Tuning>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tuning {
+    /// [`FUSION_FORMAT`] when tuned; a stored fusion of another format is tuned again.
+    #[serde(default)]
+    pub format: u32,
     pub dev_cases: usize,
     pub dev_top1: f64,
     pub dev_mrr10: f64,
@@ -61,6 +74,29 @@ pub struct Tuning {
     pub head_version: Option<String>,
 }
 
+/// Bumped when fusion changes what its tuned numbers mean.
+pub const FUSION_FORMAT: u32 = 2;
+
+/// Which subheadings (corpus positions) each leg can score at all. A leg not listed can score
+/// every one.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    by_leg: BTreeMap<LegName, Vec<bool>>,
+}
+
+impl Coverage {
+    /// `leg` scores only the positions marked true.
+    pub fn limit(&mut self, leg: LegName, scorable: Vec<bool>) {
+        self.by_leg.insert(leg, scorable);
+    }
+
+    pub fn covers(&self, leg: LegName, position: usize) -> bool {
+        self.by_leg
+            .get(&leg)
+            .is_none_or(|s| s.get(position).copied().unwrap_or(false))
+    }
+}
+
 /// One development case: where the gold code sits in the corpus, and each leg's hits.
 pub struct DevRun {
     pub gold: usize,
@@ -69,6 +105,15 @@ pub struct DevRun {
 
 const WEIGHT_GRID: &[f32] = &[0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0];
 const ASCENT_ROUNDS: usize = 3;
+const EXPONENT_GRID: &[f32] = &[0.0, 0.25, 0.5, 0.75, 1.0];
+
+/// What fusion needs besides the legs' hits.
+#[derive(Clone, Copy)]
+struct Knobs<'a> {
+    weights: &'a BTreeMap<LegName, f32>,
+    coverage: &'a Coverage,
+    exponent: f32,
+}
 
 impl Fusion {
     /// Equal weights and a moderate temperature: used until tuned.
@@ -76,13 +121,22 @@ impl Fusion {
         Fusion {
             weights: legs.iter().map(|&l| (l, 1.0)).collect(),
             temperature: 8.0,
+            coverage_exponent: 0.0,
             tuning: None,
         }
     }
 
     /// Fused scores, best first.
-    pub fn fuse(&self, legs: &[(LegName, LegHits)]) -> Vec<(usize, f32)> {
-        fuse_with(&self.weights, legs)
+    pub fn fuse(&self, legs: &[(LegName, LegHits)], coverage: &Coverage) -> Vec<(usize, f32)> {
+        fuse_with(self.knobs(coverage), legs)
+    }
+
+    fn knobs<'a>(&'a self, coverage: &'a Coverage) -> Knobs<'a> {
+        Knobs {
+            weights: &self.weights,
+            coverage,
+            exponent: self.coverage_exponent,
+        }
     }
 
     /// Probability of each fused candidate, given `universe` subheadings in all.
@@ -101,16 +155,26 @@ impl Fusion {
         dense
     }
 
-    /// Tunes weights (MRR@10, by coordinate ascent over a grid) and then the temperature
-    /// (NLL) on development runs.
+    /// Tunes weights and the coverage exponent (MRR@10, by coordinate ascent over grids) and
+    /// then the temperature (NLL) on development runs.
     pub fn tune(
         runs: &[DevRun],
         legs: &[LegName],
+        coverage: &Coverage,
         universe: usize,
         corpus_version: &str,
     ) -> Fusion {
         let mut weights = Fusion::untuned(legs).weights;
-        let mut best_mrr = rank_metrics(runs, &weights).1;
+        let mut exponent = 0.0f32;
+        let mrr_of = |weights: &BTreeMap<LegName, f32>, exponent: f32| {
+            let knobs = Knobs {
+                weights,
+                coverage,
+                exponent,
+            };
+            rank_metrics(runs, knobs).1
+        };
+        let mut best_mrr = mrr_of(&weights, exponent);
         // The first leg anchors the scale; the temperature absorbs the rest.
         for _ in 0..ASCENT_ROUNDS {
             let mut improved = false;
@@ -118,7 +182,7 @@ impl Fusion {
                 for &w in WEIGHT_GRID {
                     let mut trial = weights.clone();
                     trial.insert(leg, w);
-                    let mrr = rank_metrics(runs, &trial).1;
+                    let mrr = mrr_of(&trial, exponent);
                     if mrr > best_mrr + 1e-9 {
                         best_mrr = mrr;
                         weights = trial;
@@ -126,15 +190,26 @@ impl Fusion {
                     }
                 }
             }
+            for &e in EXPONENT_GRID {
+                let mrr = mrr_of(&weights, e);
+                if mrr > best_mrr + 1e-9 {
+                    best_mrr = mrr;
+                    exponent = e;
+                    improved = true;
+                }
+            }
             if !improved {
                 break;
             }
         }
-        let best = (best_mrr, weights);
-        let weights = best.1;
+        let knobs = Knobs {
+            weights: &weights,
+            coverage,
+            exponent,
+        };
         let fused: Vec<(Vec<(usize, f32)>, usize)> = runs
             .iter()
-            .map(|r| (fuse_with(&weights, &r.legs), r.gold))
+            .map(|r| (fuse_with(knobs, &r.legs), r.gold))
             .collect();
         let mut best_t = (f64::MAX, 1.0f32);
         for i in 0..80 {
@@ -144,11 +219,13 @@ impl Fusion {
                 best_t = (nll, t);
             }
         }
-        let (top1, mrr) = rank_metrics(runs, &weights);
+        let (top1, mrr) = rank_metrics(runs, knobs);
         Fusion {
             weights,
             temperature: best_t.1,
+            coverage_exponent: exponent,
             tuning: Some(Tuning {
+                format: FUSION_FORMAT,
                 dev_cases: runs.len(),
                 dev_top1: top1,
                 dev_mrr10: mrr,
@@ -160,18 +237,33 @@ impl Fusion {
     }
 }
 
-fn fuse_with(weights: &BTreeMap<LegName, f32>, legs: &[(LegName, LegHits)]) -> Vec<(usize, f32)> {
+fn fuse_with(knobs: Knobs<'_>, legs: &[(LegName, LegHits)]) -> Vec<(usize, f32)> {
     let mut fused: HashMap<usize, f32> = HashMap::new();
+    let mut ran: Vec<(LegName, f32)> = Vec::new();
     for (leg, hits) in legs {
-        let w = weights.get(leg).copied().unwrap_or(0.0);
+        let w = knobs.weights.get(leg).copied().unwrap_or(0.0);
         let Some(&(_, top)) = hits.first() else {
             continue;
         };
         if w == 0.0 || top <= 0.0 {
             continue;
         }
+        ran.push((*leg, w));
         for &(pos, score) in hits {
             *fused.entry(pos).or_default() += w * score / top;
+        }
+    }
+    if knobs.exponent > 0.0 {
+        let total: f32 = ran.iter().map(|(_, w)| w).sum();
+        for (&pos, score) in fused.iter_mut() {
+            let able: f32 = ran
+                .iter()
+                .filter(|(leg, _)| knobs.coverage.covers(*leg, pos))
+                .map(|(_, w)| w)
+                .sum();
+            if able > 0.0 && able < total {
+                *score *= (total / able).powf(knobs.exponent);
+            }
         }
     }
     let mut out: Vec<(usize, f32)> = fused.into_iter().collect();
@@ -212,10 +304,10 @@ fn mean_nll(fused: &[(Vec<(usize, f32)>, usize)], t: f32, universe: usize) -> f6
 }
 
 /// (top-1 accuracy, MRR@10) of the fused ranking.
-fn rank_metrics(runs: &[DevRun], weights: &BTreeMap<LegName, f32>) -> (f64, f64) {
+fn rank_metrics(runs: &[DevRun], knobs: Knobs<'_>) -> (f64, f64) {
     let (mut top1, mut mrr) = (0.0, 0.0);
     for run in runs {
-        let fused = fuse_with(weights, &run.legs);
+        let fused = fuse_with(knobs, &run.legs);
         if let Some(rank) = fused.iter().take(10).position(|(p, _)| *p == run.gold) {
             mrr += 1.0 / (rank as f64 + 1.0);
             top1 += (rank == 0) as u8 as f64;
@@ -253,10 +345,73 @@ mod tests {
                 ],
             })
             .collect();
-        let f = Fusion::tune(&runs, &[LegName::Lexical, LegName::Examples], 1000, "v");
+        let coverage = Coverage::default();
+        let f = Fusion::tune(
+            &runs,
+            &[LegName::Lexical, LegName::Examples],
+            &coverage,
+            1000,
+            "v",
+        );
         assert!(f.weights[&LegName::Examples] > 1.0, "{:?}", f.weights);
         let t = f.tuning.unwrap();
         assert_eq!(t.dev_top1, 1.0);
         assert!(f.temperature > 1.0);
+    }
+
+    #[test]
+    fn a_code_the_examples_cannot_score_is_compensated_for_them() {
+        // Gold 1 has no examples; its neighbour 2 has, and the examples leg finds 2 only.
+        // Lexical ranks gold first. Without compensation, 2 wins on the examples' weight.
+        let mut coverage = Coverage::default();
+        let mut scorable = vec![true; 10];
+        scorable[1] = false;
+        coverage.limit(LegName::Examples, scorable);
+        let legs = vec![
+            (LegName::Lexical, vec![(1, 10.0), (2, 9.0)]),
+            (LegName::Examples, vec![(2, 5.0)]),
+        ];
+        let mut f = Fusion::untuned(&[LegName::Lexical, LegName::Examples]);
+        assert_eq!(f.fuse(&legs, &coverage)[0].0, 2);
+        f.coverage_exponent = 1.0;
+        let fused = f.fuse(&legs, &coverage);
+        assert_eq!(fused[0].0, 1, "{fused:?}");
+        assert!(
+            (fused[0].1 - 2.0).abs() < 1e-6,
+            "scaled by 2 / 1: {fused:?}"
+        );
+    }
+
+    #[test]
+    fn tuning_finds_the_exponent_when_golds_lack_examples() {
+        let mut coverage = Coverage::default();
+        coverage.limit(LegName::Examples, (0..200).map(|p| p >= 100).collect());
+        // Half the golds (0..10) have no examples and lose to a neighbour the examples leg
+        // finds; the other half have examples and the examples leg finds them.
+        let runs: Vec<DevRun> = (0..20)
+            .map(|i| {
+                if i < 10 {
+                    DevRun {
+                        gold: i,
+                        legs: vec![
+                            (LegName::Lexical, vec![(i, 10.0), (150 + i, 8.0)]),
+                            (LegName::Examples, vec![(150 + i, 5.0)]),
+                        ],
+                    }
+                } else {
+                    DevRun {
+                        gold: 100 + i,
+                        legs: vec![
+                            (LegName::Lexical, vec![(170 + i, 10.0), (100 + i, 9.0)]),
+                            (LegName::Examples, vec![(100 + i, 5.0), (170 + i, 1.0)]),
+                        ],
+                    }
+                }
+            })
+            .collect();
+        let legs = [LegName::Lexical, LegName::Examples];
+        let f = Fusion::tune(&runs, &legs, &coverage, 1000, "v");
+        assert!(f.coverage_exponent > 0.0, "{f:?}");
+        assert_eq!(f.tuning.unwrap().dev_top1, 1.0);
     }
 }

@@ -177,6 +177,16 @@ impl Examples {
         self.texts.is_empty()
     }
 
+    /// Which of `positions` subheadings have at least one example: all the example legs can
+    /// ever score.
+    pub fn scorable(&self, positions: usize) -> Vec<bool> {
+        let mut out = vec![false; positions];
+        for &p in &self.code_position {
+            out[p] = true;
+        }
+        out
+    }
+
     /// The nearest examples themselves, best first.
     pub fn nearest(&self, q: &QueryTerms, k: usize) -> Vec<ExampleHit> {
         top_positions(&self.reader, q, &[(self.text, 1.0)], self.example, k)

@@ -7,16 +7,26 @@ use settings::{Profile, StateDir};
 
 use crate::{BadInput, NotFound, open};
 
+/// How `customs serve` was asked to run.
+pub struct ServeOptions {
+    pub bind: String,
+    pub profile: String,
+    pub rate_limit: u32,
+    /// Blend multilingual-e5-small into Chinese classification.
+    pub zh_encoder: bool,
+}
+
 pub fn serve(
     paths: &engine::Paths<'_>,
-    bind: &str,
-    profile: &str,
+    options: &ServeOptions,
     guide_settings: guide::Settings,
     database_url: &str,
-    rate_limit: u32,
 ) -> anyhow::Result<()> {
-    let profile = Profile::parse(profile)
-        .ok_or_else(|| BadInput(format!("--profile is public or private, not {profile:?}")))?;
+    let (bind, rate_limit) = (options.bind.as_str(), options.rate_limit);
+    let profile = Profile::parse(&options.profile).ok_or_else(|| {
+        let given = &options.profile;
+        BadInput(format!("--profile is public or private, not {given:?}"))
+    })?;
     let engine = open::engine(paths)?;
     let national = engine::national_tariff(paths.data_dir, &engine.nomenclature)?;
     let key = engine::guide_key(
@@ -29,10 +39,11 @@ pub fn serve(
     let chinese = national
         .as_deref()
         .map(|n| {
-            engine::chinese_leg(n, head.clone()).map(|leg| {
-                engine::with_zh_dense(leg, n, paths.models, paths.state, &|s, d, t| {
+            engine::chinese_leg(n, head.clone()).map(|leg| match options.zh_encoder {
+                true => engine::with_zh_dense(leg, n, paths.models, paths.state, &|s, d, t| {
                     bars.report(s, d, t)
-                })
+                }),
+                false => leg,
             })
         })
         .transpose()?

@@ -81,6 +81,15 @@ enum Command {
         /// requests run side by side; RAYON_NUM_THREADS, when set, wins.
         #[arg(long, env = "CUSTOMS_INFERENCE_THREADS", default_value_t = 1)]
         inference_threads: usize,
+        /// Blend multilingual-e5-small into Chinese classification. Off by default: it adds
+        /// about 30 ms a Chinese query for about one point of top-1 (see the README), and its
+        /// first start embeds the tariff's 18,331 Chinese passages (minutes; cached).
+        #[arg(
+            long,
+            env = "CUSTOMS_ZH_ENCODER",
+            value_parser = clap::builder::BoolishValueParser::new()
+        )]
+        zh_encoder: bool,
     },
     /// The hash-chained audit log.
     Audit {
@@ -229,7 +238,8 @@ enum Command {
         head_weight: Option<f32>,
         /// Chinese: also measure multilingual-e5-small (from --model-dir) over the tariff's
         /// Chinese texts, alone and blended with the leg, and its load time, memory and
-        /// latency (passage embeddings are cached in the state dir).
+        /// latency (passage embeddings are cached in the state dir). With --guided: blend it
+        /// into the prior, as `serve --zh-encoder` does.
         #[arg(long, requires = "zh")]
         zh_encoder: bool,
     },
@@ -399,10 +409,17 @@ fn main() -> ExitCode {
             guide_threshold,
             guide_max_questions,
             rate_limit,
+            zh_encoder,
             ..
         } => guide_cmd::settings(guide_threshold, guide_max_questions).and_then(|g| {
             let url = platform_cmd::database_url(cli.database_url.as_deref(), &state)?;
-            commands::serve(&paths, &bind, &profile, g, &url, rate_limit)
+            let options = commands::ServeOptions {
+                bind,
+                profile,
+                rate_limit,
+                zh_encoder,
+            };
+            commands::serve(&paths, &options, g, &url)
         }),
         Command::Audit {
             action: AuditAction::Verify { json },
@@ -531,6 +548,7 @@ fn main() -> ExitCode {
             threshold,
             max_questions,
             prior_power,
+            zh_encoder,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
@@ -539,15 +557,17 @@ fn main() -> ExitCode {
                     s.prior_power = power;
                 }
                 let classifier = classify_cmd::open_classifier(&paths)?;
-                // The Chinese leg as `customs serve` builds it: with e5's dense part when its
-                // files are there.
-                let (leg, national) = eval_cmd::chinese_leg(&data_dir, &state, None)?;
-                let bars = open::Bars::new();
-                let leg =
-                    engine::with_zh_dense(leg, &national, paths.models, &state, &|s, d, t| {
-                        bars.report(s, d, t)
-                    });
-                bars.finish();
+                // The Chinese leg as `customs serve` builds it: with e5's dense part when asked
+                // for and its files are there.
+                let (mut leg, national) = eval_cmd::chinese_leg(&data_dir, &state, None)?;
+                if zh_encoder {
+                    let bars = open::Bars::new();
+                    leg =
+                        engine::with_zh_dense(leg, &national, paths.models, &state, &|s, d, t| {
+                            bars.report(s, d, t)
+                        });
+                    bars.finish();
+                }
                 let guide =
                     guide::Guide::new(classifier, s).with_chinese(Some(std::sync::Arc::new(leg)));
                 guide_cmd::evaluate(guide, &cases, &out)

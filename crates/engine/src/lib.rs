@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use classify::dense::{Dense, DenseRows};
+use classify::fusion::FUSION_FORMAT;
 use classify::{Classifier, Fusion, Semantic};
 use corpus::Corpus;
 use nomenclature::Nomenclature;
@@ -166,10 +167,11 @@ pub fn classifier(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .filter(|f: &Fusion| {
-            f.tuning
-                .as_ref()
-                .is_some_and(|t| t.corpus_version == version && t.head_version == head_version)
-                && f.weights.keys().copied().eq(legs.iter().copied())
+            f.tuning.as_ref().is_some_and(|t| {
+                t.format == FUSION_FORMAT
+                    && t.corpus_version == version
+                    && t.head_version == head_version
+            }) && f.weights.keys().copied().eq(legs.iter().copied())
         });
     let fresh = retune || stored.is_none();
     if let Some(f) = stored.filter(|_| !retune) {
