@@ -60,6 +60,7 @@ pub(crate) fn parse_problem(e: ParseError) -> Problem {
                     field: "row".into(),
                     message: r.reason.clone(),
                     line: Some(r.line),
+                    said: None,
                 })
                 .collect();
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e}.")).with_errors(lines)
@@ -75,6 +76,7 @@ fn check_name(name: &str) -> Result<(), Problem> {
                 field: "name".into(),
                 message: m,
                 line: None,
+                said: None,
             },
         ])
     })

@@ -190,6 +190,7 @@ fn param_problem(param: &str, detail: String) -> Problem {
         field: param.into(),
         message: detail,
         line: None,
+        said: None,
     }])
 }
 

@@ -113,13 +113,7 @@ pub(crate) fn problem_box(message: Option<&str>) -> Markup {
     html! { @if let Some(m) = message { div.alert role="alert" { (m) } } }
 }
 
-pub(crate) fn problem_text(p: &Problem) -> String {
-    let mut text = p.detail.clone();
-    for e in &p.errors {
-        text.push_str(&format!(" {}: {}.", e.field, e.message));
-    }
-    text
-}
+pub(crate) use super::i18n::problems::problem_text;
 
 fn badge(lang: Lang, status: &str) -> Markup {
     let label = Status::parse(status).map_or(status, i18n::eapp::t(lang).status);
@@ -372,7 +366,7 @@ async fn new_submit(
                     &caller,
                     &values,
                     &clients,
-                    Some(&problem_text(&problem)),
+                    Some(&problem_text(ctx.lang, &problem)),
                 ),
             ));
         }
@@ -387,7 +381,7 @@ async fn new_submit(
         if let Err(problem) = act_on_case(&state, &caller, &case.id, case.version, submit).await {
             return Ok(with_msg(
                 &case.id,
-                &(i18n::eapp::t(ctx.lang).saved_not_submitted)(&problem_text(&problem)),
+                &(i18n::eapp::t(ctx.lang).saved_not_submitted)(&problem_text(ctx.lang, &problem)),
             )
             .into_response());
         }
@@ -546,7 +540,9 @@ async fn edit_submit(
     let t = i18n::eapp::t(ctx.lang);
     match edit_case(&state, &caller, &id, version, fields).await {
         Ok(_) => with_msg(&id, t.saved).into_response(),
-        Err(problem) => with_msg(&id, &(t.not_saved)(&problem_text(&problem))).into_response(),
+        Err(problem) => {
+            with_msg(&id, &(t.not_saved)(&problem_text(ctx.lang, &problem))).into_response()
+        }
     }
 }
 
@@ -571,12 +567,13 @@ async fn assign_submit(
             with_msg(&id, t.assigned_to_you.trim_end()).into_response()
         }
         Ok(_) => with_msg(&id, t.released).into_response(),
-        Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
+        Err(problem) => with_msg(&id, &problem_text(ctx.lang, &problem)).into_response(),
     }
 }
 
 async fn act_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -600,7 +597,7 @@ async fn act_submit(
     };
     match act_on_case(&state, &caller, &id, version, req).await {
         Ok(_) => Redirect::to(&format!("/applications/{id}")).into_response(),
-        Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
+        Err(problem) => with_msg(&id, &problem_text(ctx.lang, &problem)).into_response(),
     }
 }
 
