@@ -174,9 +174,7 @@ pub(crate) async fn apply_case(
     let mut problems: Vec<FieldProblem> = PROFILE_FIELDS
         .iter()
         .filter(|(name, _)| req.profile.get(*name).is_none_or(|v| v.trim().is_empty()))
-        .map(|(name, label)| {
-            field_problem(format!("profile.{name}"), AeoSaid::GiveProfile(name, label))
-        })
+        .map(|(name, label)| field_problem(format!("profile.{name}"), AeoSaid::GiveProfile(label)))
         .collect();
     problems.extend(
         req.profile

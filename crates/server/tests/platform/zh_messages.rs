@@ -204,6 +204,52 @@ async fn workflow_refusals_follow_the_language() {
 }
 
 #[tokio::test]
+async fn aeo_application_errors_follow_the_language() {
+    let p = start(Options::default()).await;
+    let token = csrf(&p, As::Trader).await;
+    let (status, _, html) = post_form(
+        &p,
+        As::Trader,
+        "/aeo/apply",
+        "zh-TW",
+        format!("csrf={token}"),
+        FORM,
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    has_all(
+        &html,
+        &[
+            "請選擇業者類別。",
+            "業者類別：須為下列一項或多項：製造商、進口商",
+        ],
+        &["roles are needed", "one or more of"],
+    );
+    let body = format!("csrf={token}&role=importer");
+    let (status, _, html) =
+        post_form(&p, As::Trader, "/aeo/apply", "zh-TW", body.clone(), FORM).await;
+    assert_eq!(status, 422, "{html}");
+    has_all(
+        &html,
+        &["申請資料有誤。", "公司登記名稱：必填。", "員工人數：必填。"],
+        &[
+            "The application has errors",
+            "give the",
+            "profile.legal_name:",
+        ],
+    );
+    let (_, _, html) = post_form(&p, As::Trader, "/aeo/apply", "en", body, FORM).await;
+    has_all(
+        &html,
+        &[
+            "The application has errors.",
+            "profile.legal_name: give the registered name of the company.",
+        ],
+        &["必填"],
+    );
+}
+
+#[tokio::test]
 async fn vehicle_import_rows_follow_the_language() {
     let p = start(Options::default()).await;
     let token = csrf(&p, As::Officer).await;

@@ -79,7 +79,7 @@ pub(crate) enum AeoSaid {
     /// Field message: one or more of these roles.
     OneOrMoreRoles(Vec<&'static str>),
     /// Field message: a profile field left empty, with its English description.
-    GiveProfile(&'static str, &'static str),
+    GiveProfile(&'static str),
     UnknownProfileField,
     NoSuchQuestion,
     AnswerYesNo,
@@ -125,7 +125,7 @@ impl AeoSaid {
             S::ApplicationHasErrors => "The application has errors.".into(),
             S::RolesNeeded => "The operator's roles are needed.".into(),
             S::OneOrMoreRoles(known) => format!("one or more of {}", known.join(", ")),
-            S::GiveProfile(_, label) => format!("give the {label}"),
+            S::GiveProfile(label) => format!("give the {label}"),
             S::UnknownProfileField => "unknown profile field".into(),
             S::NoSuchQuestion => "no such question".into(),
             S::AnswerYesNo => "answer yes or no".into(),
@@ -172,9 +172,7 @@ impl AeoSaid {
                     .collect();
                 format!("須為下列一項或多項：{}", zh_list(&roles))
             }
-            S::GiveProfile(name, _) => {
-                format!("請填寫{}", (t.profile)(name).unwrap_or(*name))
-            }
+            S::GiveProfile(_) => "必填".into(),
             S::UnknownProfileField => "不是公司基本資料的欄位".into(),
             S::NoSuchQuestion => "查無此題".into(),
             S::AnswerYesNo => "請回答是或否".into(),

@@ -58,7 +58,7 @@ pub(crate) fn field_name(lang: Lang, name: &str) -> String {
         return (aeo::t(lang).profile)(profile).map_or_else(|| name.to_string(), str::to_string);
     }
     if let Some(question) = name.strip_prefix("responses.") {
-        return format!("自評問卷第 {question} 題");
+        return format!("自評問卷題目 {question}");
     }
     if let Some((label, _)) = (words::t(lang).field)(name) {
         return label.to_string();
@@ -128,7 +128,8 @@ impl Say for ::eapp::Issue {
             I::UnknownCountry { code } => format!("{code} 不是有效的 ISO 3166-1 國家代碼"),
             I::NotInRange { min, max } => format!("須為 {min} 至 {max} 之間的整數"),
             I::NotAChoice { values } => {
-                let labels: Vec<&str> = values.iter().map(|v| (t.choice)(v).unwrap_or(*v)).collect();
+                let labels: Vec<&str> =
+                    values.iter().map(|v| (t.choice)(v).unwrap_or(*v)).collect();
                 format!("須為下列之一：{}", zh_list(&labels))
             }
             I::ReasonsTooShort { action, min, got } => {
