@@ -204,6 +204,44 @@ async fn workflow_refusals_follow_the_language() {
 }
 
 #[tokio::test]
+async fn refused_attachments_follow_the_language() {
+    let p = start(Options::default()).await;
+    let (_, draft) = p
+        .post(
+            As::Trader,
+            "/api/v1/applications",
+            json!({"kind": "advance_ruling", "fields": {"goods_description": "kids' plastic mug"}}),
+        )
+        .await;
+    let id = draft["id"].as_str().unwrap().to_string();
+    let token = csrf(&p, As::Trader).await;
+    let boundary = "a77ach";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"box.zip\"\r\nContent-Type: application/zip\r\n\r\nPK\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let path = format!("/applications/{id}/attach?csrf={token}");
+    for (lang, said, unsaid) in [
+        (
+            "zh-TW",
+            "未上傳附件：不接受檔案類型「application/zip」；請上傳下列類型之一：application/pdf、",
+            "Not attached",
+        ),
+        (
+            "en",
+            "Not attached: Content-Type &quot;application/zip&quot; is not accepted",
+            "未上傳附件",
+        ),
+    ] {
+        let (status, location, _) =
+            post_form(&p, As::Trader, &path, lang, body.clone(), &content_type).await;
+        assert_eq!(status, 303);
+        let html = page(&p, As::Trader, &location.unwrap(), lang).await;
+        has_all(&html, &[said], &[unsaid]);
+    }
+}
+
+#[tokio::test]
 async fn aeo_application_errors_follow_the_language() {
     let p = start(Options::default()).await;
     let token = csrf(&p, As::Trader).await;

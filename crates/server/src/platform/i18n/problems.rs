@@ -238,3 +238,53 @@ impl<T: Say> Say for Sentence<T> {
         }
     }
 }
+
+/// The server's words about a refused upload (an attachment or AEO evidence).
+#[derive(Debug, Clone)]
+pub(crate) enum UploadSaid {
+    /// The type sent, and those accepted.
+    MediaType(String, Vec<&'static str>),
+    /// The content does not start as this type's files do.
+    Content(String),
+    FileName,
+    /// Only drafts and cases waiting for more information take attachments.
+    NotNow,
+    /// The most attachments one application holds.
+    TooMany(usize),
+}
+
+impl Say for UploadSaid {
+    fn say(&self, lang: Lang) -> String {
+        use UploadSaid as U;
+        match (self, lang) {
+            (U::MediaType(sent, known), Lang::En) => format!(
+                "Content-Type {sent:?} is not accepted; send one of {}.",
+                known.join(", ")
+            ),
+            (U::MediaType(sent, known), Lang::ZhTw) => format!(
+                "不接受檔案類型「{sent}」；請上傳下列類型之一：{}。",
+                zh_list(known)
+            ),
+            (U::Content(media_type), Lang::En) => {
+                format!("The file's content is not {media_type}.")
+            }
+            (U::Content(media_type), Lang::ZhTw) => {
+                format!("檔案內容與類型 {media_type} 不符。")
+            }
+            (U::FileName, Lang::En) => {
+                "filename: 1 to 200 characters, without path separators or control characters."
+                    .into()
+            }
+            (U::FileName, Lang::ZhTw) => {
+                "檔名須為 1 至 200 個字，且不得包含路徑分隔符號或控制字元。".into()
+            }
+            (U::NotNow, Lang::En) => {
+                "Attachments can be added to drafts and to applications waiting for more information."
+                    .into()
+            }
+            (U::NotNow, Lang::ZhTw) => "僅草稿及待補件的申請案件可以新增附件。".into(),
+            (U::TooMany(n), Lang::En) => format!("An application holds at most {n} attachments."),
+            (U::TooMany(n), Lang::ZhTw) => format!("每件申請案件最多 {n} 個附件。"),
+        }
+    }
+}
