@@ -374,6 +374,31 @@ async fn open_data_badges_follow_the_language() {
         ],
         &["完整性", "必填欄位"],
     );
+    // The query builder's refusals too.
+    let html = page(
+        &p,
+        As::Anonymous,
+        "/open-data/hs-nomenclature?nosuch=1",
+        "zh-TW",
+    )
+    .await;
+    has_all(
+        &html,
+        &["參數「nosuch」中的欄位「nosuch」不存在；可用欄位："],
+        &["unknown column"],
+    );
+    let html = page(
+        &p,
+        As::Anonymous,
+        "/open-data/hs-nomenclature?nosuch=1&lang=en",
+        "zh-TW",
+    )
+    .await;
+    has_all(
+        &html,
+        &["unknown column &quot;nosuch&quot; in parameter &quot;nosuch&quot;"],
+        &["不存在"],
+    );
     // The API keeps the English badges.
     let (_, meta) = p
         .get(As::Anonymous, "/api/v1/opendata/hs-nomenclature")

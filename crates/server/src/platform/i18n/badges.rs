@@ -48,7 +48,7 @@ pub(crate) fn svg(lang: Lang, badge: &Badge) -> String {
     }
 }
 
-fn type_zh(t: ColumnType) -> &'static str {
+pub(crate) fn type_zh(t: ColumnType) -> &'static str {
     match t {
         ColumnType::Text => "文字",
         ColumnType::Integer => "整數",

@@ -12,6 +12,7 @@ pub(crate) mod data;
 pub(crate) mod eapp;
 pub(crate) mod opendata;
 pub(crate) mod problems;
+pub(crate) mod query_problems;
 pub(crate) mod session;
 pub(crate) mod training;
 pub(crate) mod vehicle_problems;
