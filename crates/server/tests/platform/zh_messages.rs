@@ -328,6 +328,20 @@ async fn vehicle_import_rows_follow_the_language() {
         ],
         &["無法匯入"],
     );
+    // The same problems when a clearance is recorded through the form.
+    let body = format!(
+        "csrf={token}&vin=1HGCM82633A00435&make=Honda&model=Accord&model_year=2003&fuel=petrol&engine_cc=2354&declaration_number=AA12345678901B&clearance_date=2024-02-30&duties_twd=1000&certificate_number=C-1"
+    );
+    let (status, _, html) = post_form(&p, As::Officer, "/vehicles", "zh-TW", body, FORM).await;
+    assert_eq!(status, 422, "{html}");
+    has_all(
+        &html,
+        &[
+            "通關資料有誤。車身號碼（VIN）：車身號碼須為 17 碼，目前為 16 碼。",
+            "通關日期（YYYY-MM-DD）：「2024-02-30」不是有效的日期。",
+        ],
+        &["has errors", "vin:"],
+    );
 }
 
 #[tokio::test]
