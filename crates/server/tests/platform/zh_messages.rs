@@ -424,3 +424,41 @@ async fn open_data_badges_follow_the_language() {
     );
     assert!(!quality.contains("finding"), "{quality}");
 }
+
+#[tokio::test]
+async fn refused_data_set_rows_follow_the_language() {
+    let p = start(Options::default()).await;
+    let token = csrf(&p, As::DataScientist).await;
+    let boundary = "r0ws";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nbad-set\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\ntext,code\nhorses,01x1\n,0101\n\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let path = format!("/datasets?csrf={token}");
+    let (status, _, html) = post_form(
+        &p,
+        As::DataScientist,
+        &path,
+        "zh-TW",
+        body.clone(),
+        &content_type,
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    has_all(
+        &html,
+        &[
+            "2 列中有 2 列無法使用，因此全部未採用",
+            "code「01x1」不是 2 至 11 位數字",
+            "text 為空白",
+            "整列",
+        ],
+        &["cannot be used", "is not 2 to 11 digits", "text is empty"],
+    );
+    let (_, _, html) = post_form(&p, As::DataScientist, &path, "en", body, &content_type).await;
+    has_all(
+        &html,
+        &["2 of 2 rows cannot be used", "text is empty"],
+        &["無法使用"],
+    );
+}

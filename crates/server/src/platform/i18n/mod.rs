@@ -9,6 +9,7 @@ pub(crate) mod aeo_problems;
 mod aeo_questions;
 pub(crate) mod badges;
 pub(crate) mod data;
+pub(crate) mod data_problems;
 pub(crate) mod eapp;
 pub(crate) mod opendata;
 pub(crate) mod problems;
