@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::issue::Issue;
 use crate::kind::ApplicationKind;
 use crate::values;
 pub use crate::values::normalize_hs_code;
@@ -65,20 +66,25 @@ pub enum Completeness {
     Submission,
 }
 
-/// A problem with one field, phrased to follow the field's label
-/// ("is required", "must be one of: …").
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+/// A problem with one field: the [`Issue`], and its English wording phrased
+/// to follow the field's label ("is required", "must be one of: …").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
 #[error("{field} {message}")]
 pub struct FieldError {
     pub field: String,
+    /// The issue in English, as the JSON API and the CLI show it.
     pub message: String,
+    /// The issue as data, for wording it in another language.
+    #[serde(skip)]
+    pub issue: Issue,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, issue: Issue) -> Self {
         FieldError {
             field: field.into(),
-            message: message.into(),
+            message: issue.to_string(),
+            issue,
         }
     }
 }
@@ -107,7 +113,7 @@ pub fn validate(
         let raw = fields.get(field.name).map(|v| v.trim()).unwrap_or("");
         if raw.is_empty() {
             if field.required && completeness == Completeness::Submission {
-                errors.push(FieldError::new(field.name, "is required"));
+                errors.push(FieldError::new(field.name, Issue::Required));
             }
             continue;
         }
@@ -115,20 +121,16 @@ pub fn validate(
             Ok(value) => {
                 values.insert(field.name.to_string(), value);
             }
-            Err(message) => errors.push(FieldError::new(field.name, message)),
+            Err(issue) => errors.push(FieldError::new(field.name, issue)),
         }
     }
 
     for name in fields.keys() {
         if !schema.iter().any(|field| field.name == name) {
-            let known: Vec<&str> = schema.iter().map(|field| field.name).collect();
+            let known = schema.iter().map(|field| field.name).collect();
             errors.push(FieldError::new(
                 name.as_str(),
-                format!(
-                    "is not a field of a {} application; its fields are: {}",
-                    kind.as_str(),
-                    known.join(", ")
-                ),
+                Issue::NotAField { kind, known },
             ));
         }
     }
@@ -144,7 +146,7 @@ fn normalize(
     field: &Field,
     raw: &str,
     code_exists: &dyn Fn(&str) -> bool,
-) -> Result<String, String> {
+) -> Result<String, Issue> {
     if DECLARATION_NUMBER_FIELDS.contains(&field.name) {
         return values::declaration_number(raw);
     }
@@ -226,8 +228,8 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                FieldError::new("goods_description", "is required"),
-                FieldError::new("intended_code", "is required"),
+                FieldError::new("goods_description", Issue::Required),
+                FieldError::new("intended_code", Issue::Required),
             ]
         );
     }
@@ -297,7 +299,7 @@ mod tests {
 
     #[test]
     fn field_error_display_reads_as_a_sentence() {
-        let error = FieldError::new("amount_twd", "is required");
+        let error = FieldError::new("amount_twd", Issue::Required);
         assert_eq!(error.to_string(), "amount_twd is required");
     }
 

@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod country;
 pub mod form;
+mod issue;
 pub mod kind;
 mod schema;
 mod values;
@@ -19,8 +20,8 @@ pub use clock::{
 };
 pub use country::{COUNTRY_CODES, is_country_code};
 pub use form::{
-    Completeness, Field, FieldError, FieldKind, confidential_fields, normalize_hs_code, redact,
-    validate,
+    Completeness, Field, FieldError, FieldKind, Issue, confidential_fields, normalize_hs_code,
+    redact, validate,
 };
 pub use kind::ApplicationKind;
 pub use workflow::{

@@ -56,7 +56,7 @@ pub use format::Format;
 pub use manifest::{
     FileCheck, FileStatus, Manifest, ManifestError, Signature, Verification, verify_manifest,
 };
-pub use quality::{Badge, BadgeStatus, QualityBadges, assess};
+pub use quality::{Badge, BadgeStatus, Finding, QualityBadges, assess};
 pub use query::{Condition, Cursor, Filter, Page, Query, QueryError, Sort, execute, parse_query};
 pub use release::{PublishError, Published, Release, ReleaseFile, publish, sha256_hex};
 pub use schema::{Column, ColumnType, Schema, SchemaError};

@@ -7,7 +7,7 @@ use time::Date;
 
 use crate::catalog::Frequency;
 use crate::svg::escape;
-use crate::table::Table;
+use crate::table::{Table, TableError};
 use crate::value::format_date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,28 +23,101 @@ pub enum BadgeStatus {
 pub struct Badge {
     pub name: &'static str,
     pub status: BadgeStatus,
-    /// One sentence saying why, shown next to the badge.
+    /// One sentence saying why, shown next to the badge: the finding in English.
     pub detail: String,
+    /// What the check found, as data, for wording it in another language.
+    #[serde(skip)]
+    pub finding: Finding,
+}
+
+/// What a badge's check found: the kind of result and its figures, with no
+/// language in it. `Display` is the English sentence of [`Badge::detail`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Finding {
+    /// Required columns with nulls, and how many each.
+    #[error("Nulls in required columns: {}.", nulls(.0))]
+    NullsInRequired(Vec<(String, usize)>),
+    /// No nulls where required; the fill rate of optional cells (a percentage
+    /// with one decimal) when there are any.
+    #[error("No nulls in required columns{}.", filled(.optional_filled))]
+    NoNullsInRequired { optional_filled: Option<String> },
+    #[error("No update schedule is promised.")]
+    NoSchedule,
+    #[error("Never released.")]
+    NeverReleased,
+    #[error("Last release {last} is dated after today.")]
+    DatedAfterToday { last: String },
+    /// Released `age` days ago, within the promised `max_age`.
+    #[error("Released {last} ({age} days ago); due every {max_age} days.")]
+    Fresh {
+        last: String,
+        age: i64,
+        max_age: i64,
+    },
+    #[error("Released {last} ({age} days ago); overdue, due every {max_age} days.")]
+    Overdue {
+        last: String,
+        age: i64,
+        max_age: i64,
+    },
+    #[error("All {rows} rows match the schema.")]
+    AllRowsMatch { rows: usize },
+    /// The first few rows that do not fit.
+    #[error("Rows do not match the schema: {}.", problems(.0))]
+    RowsDoNotMatch(Vec<TableError>),
+}
+
+fn nulls(columns: &[(String, usize)]) -> String {
+    let listed: Vec<String> = columns.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+    listed.join(", ")
+}
+
+fn filled(optional: &Option<String>) -> String {
+    optional.as_ref().map_or(String::new(), |percent| {
+        format!("; optional columns {percent}% filled")
+    })
+}
+
+fn problems(list: &[TableError]) -> String {
+    let listed: Vec<String> = list.iter().map(ToString::to_string).collect();
+    listed.join("; ")
 }
 
 impl Badge {
     /// A small shields-style SVG, e.g. for a dataset page or a README.
     pub fn to_svg(&self) -> String {
-        let (value, colour) = match self.status {
-            BadgeStatus::Pass => ("pass", "#2da44e"),
-            BadgeStatus::Fail => ("fail", "#cf222e"),
-            BadgeStatus::NotApplicable => ("n/a", "#6e7781"),
+        let value = match self.status {
+            BadgeStatus::Pass => "pass",
+            BadgeStatus::Fail => "fail",
+            BadgeStatus::NotApplicable => "n/a",
         };
-        // Rough text width at 11px: enough for short fixed words.
-        let lw = 10 + 7 * self.name.len();
-        let vw = 10 + 7 * value.len();
+        self.to_svg_in(self.name, value, &self.detail)
+    }
+
+    /// The SVG with the badge's name, result and detail in the caller's words.
+    pub fn to_svg_in(&self, name: &str, value: &str, detail: &str) -> String {
+        let colour = match self.status {
+            BadgeStatus::Pass => "#2da44e",
+            BadgeStatus::Fail => "#cf222e",
+            BadgeStatus::NotApplicable => "#6e7781",
+        };
+        // Rough text width at 11px: enough for short fixed words; wide (CJK) characters
+        // take about twice an ASCII one.
+        let width = |text: &str| -> usize {
+            text.chars()
+                .map(|c| if c.is_ascii() { 7 } else { 12 })
+                .sum()
+        };
+        let lw = 10 + width(name);
+        let vw = 10 + width(value);
         let mut s = String::new();
         let _ = write!(
             s,
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" aria-label="{name}: {value}"><title>{name}: {value}. {detail}</title><rect width="{lw}" height="20" fill="#555"/><rect x="{lw}" width="{vw}" height="20" fill="{colour}"/><g fill="#fff" font-family="sans-serif" font-size="11" text-anchor="middle"><text x="{lx}" y="14">{name}</text><text x="{vx}" y="14">{value}</text></g></svg>"##,
             w = lw + vw,
-            name = escape(self.name),
-            detail = escape(&self.detail),
+            name = escape(name),
+            value = escape(value),
+            detail = escape(detail),
             lx = lw / 2,
             vx = lw + vw / 2,
         );
@@ -82,11 +155,12 @@ pub fn assess(
     }
 }
 
-fn badge(name: &'static str, status: BadgeStatus, detail: String) -> Badge {
+fn badge(name: &'static str, status: BadgeStatus, finding: Finding) -> Badge {
     Badge {
         name,
         status,
-        detail,
+        detail: finding.to_string(),
+        finding,
     }
 }
 
@@ -99,69 +173,53 @@ fn complete(table: &Table) -> Badge {
             .filter(|r| r.get(i).is_none_or(|v| v.is_null()))
             .count()
     };
-    let missing: Vec<String> = cols
+    let missing: Vec<(String, usize)> = cols
         .iter()
         .enumerate()
         .filter(|(_, c)| !c.nullable)
         .filter_map(|(i, c)| match nulls(i) {
             0 => None,
-            n => Some(format!("{} ({n})", c.name)),
+            n => Some((c.name.clone(), n)),
         })
         .collect();
     if !missing.is_empty() {
         return badge(
             "complete",
             BadgeStatus::Fail,
-            format!("Nulls in required columns: {}.", missing.join(", ")),
+            Finding::NullsInRequired(missing),
         );
     }
     let optional: Vec<usize> = (0..cols.len()).filter(|&i| cols[i].nullable).collect();
     let cells = optional.len() * table.rows.len();
-    let detail = if cells == 0 {
-        "No nulls in required columns.".to_owned()
-    } else {
+    let optional_filled = (cells > 0).then(|| {
         let empty: usize = optional.iter().map(|&i| nulls(i)).sum();
         let filled = 100.0 * (cells - empty) as f64 / cells as f64;
-        format!("No nulls in required columns; optional columns {filled:.1}% filled.")
-    };
-    badge("complete", BadgeStatus::Pass, detail)
+        format!("{filled:.1}")
+    });
+    badge(
+        "complete",
+        BadgeStatus::Pass,
+        Finding::NoNullsInRequired { optional_filled },
+    )
 }
 
 fn fresh(frequency: Frequency, last: Option<Date>, today: Date) -> Badge {
     let Some(max_age) = frequency.max_age_days() else {
-        return badge(
-            "fresh",
-            BadgeStatus::NotApplicable,
-            "No update schedule is promised.".into(),
-        );
+        return badge("fresh", BadgeStatus::NotApplicable, Finding::NoSchedule);
     };
     let Some(last) = last else {
-        return badge("fresh", BadgeStatus::Fail, "Never released.".into());
+        return badge("fresh", BadgeStatus::Fail, Finding::NeverReleased);
     };
     let age = (today - last).whole_days();
-    let (status, detail) = if age < 0 {
-        (
-            BadgeStatus::Fail,
-            format!("Last release {} is dated after today.", format_date(last)),
-        )
+    let last = format_date(last);
+    let (status, finding) = if age < 0 {
+        (BadgeStatus::Fail, Finding::DatedAfterToday { last })
     } else if age <= max_age {
-        (
-            BadgeStatus::Pass,
-            format!(
-                "Released {} ({age} days ago); due every {max_age} days.",
-                format_date(last)
-            ),
-        )
+        (BadgeStatus::Pass, Finding::Fresh { last, age, max_age })
     } else {
-        (
-            BadgeStatus::Fail,
-            format!(
-                "Released {} ({age} days ago); overdue, due every {max_age} days.",
-                format_date(last)
-            ),
-        )
+        (BadgeStatus::Fail, Finding::Overdue { last, age, max_age })
     };
-    badge("fresh", status, detail)
+    badge("fresh", status, finding)
 }
 
 fn valid(table: &Table) -> Badge {
@@ -171,14 +229,15 @@ fn valid(table: &Table) -> Badge {
         return badge(
             "valid",
             BadgeStatus::Pass,
-            format!("All {} rows match the schema.", table.rows.len()),
+            Finding::AllRowsMatch {
+                rows: table.rows.len(),
+            },
         );
     }
-    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
     badge(
         "valid",
         BadgeStatus::Fail,
-        format!("Rows do not match the schema: {}.", list.join("; ")),
+        Finding::RowsDoNotMatch(problems),
     )
 }
 

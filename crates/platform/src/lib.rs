@@ -29,7 +29,8 @@ pub use card::{CardContext, Computed, DataCard, Leakage, code_problem, compute_c
 pub use compare::{CaseResult, Comparison, Difference, compare, paired_bootstrap};
 pub use keys::{Language, Split, key_terms, language, normalised, split_of};
 pub use rows::{
-    Format, LabelledRow, MAX_ROWS, ParseError, RowError, canonical_order, content_hash, parse_rows,
+    Format, HeaderError, LabelledRow, MAX_ROWS, ParseError, RowError, RowProblem, canonical_order,
+    content_hash, parse_rows,
 };
 pub use runs::{ConfigErrors, DatasetRef, EvalSet, RunConfig};
 pub use sources::{Source, SourceError, from_rulings, from_shared};

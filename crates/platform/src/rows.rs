@@ -49,11 +49,72 @@ impl Format {
     }
 }
 
-/// A line that cannot be used, and why.
+/// A line that cannot be used, and why: the [`RowProblem`] and its English wording.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub line: usize,
+    /// The problem in English, as the JSON API shows it.
     pub reason: String,
+    /// The problem as data, for wording it in another language.
+    #[serde(skip)]
+    pub problem: RowProblem,
+}
+
+impl RowError {
+    pub fn new(line: usize, problem: RowProblem) -> RowError {
+        RowError {
+            line,
+            reason: problem.to_string(),
+            problem,
+        }
+    }
+}
+
+/// Why a line cannot be used, as data; `Display` is the English reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowProblem {
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    #[error("id {id:?} is already used on line {first}")]
+    IdUsed { id: String, first: usize },
+    /// The CSV reader's own error, in its words.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{found} fields, the header has {header}")]
+    FieldCount { found: usize, header: usize },
+    /// The JSON parser's own error, in its words.
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("code must be a string: a number loses its leading zeros")]
+    CodeAsNumber,
+    #[error("{key} must be a string")]
+    NotAString { key: String },
+    #[error("text is empty")]
+    TextEmpty,
+    #[error("text has {chars} characters; at most {max}")]
+    TextTooLong { chars: usize, max: usize },
+    #[error("id must be at most {max} printable characters")]
+    IdTooLong { max: usize },
+    #[error("source must be at most {max} characters")]
+    SourceTooLong { max: usize },
+    #[error("code is empty")]
+    CodeEmpty,
+    #[error("code {raw:?} is not 2 to 11 digits")]
+    CodeDigits { raw: String },
+}
+
+/// What is wrong with a CSV header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    /// The CSV reader's own error, in its words.
+    #[error("line 1: {0}")]
+    Unreadable(String),
+    #[error(
+        "line 1: the header needs a text (or description) column and a code column; id and source are optional"
+    )]
+    MissingColumns,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,7 +122,7 @@ pub enum ParseError {
     #[error("the file has no data rows")]
     Empty,
     #[error("{0}")]
-    Header(String),
+    Header(HeaderError),
     #[error("{rows} rows: at most {max} per data set")]
     TooManyRows { rows: usize, max: usize },
     /// `errors` lists the first [`MAX_REPORTED_ERRORS`] bad lines; `bad_lines` counts all.
@@ -90,10 +151,7 @@ pub fn parse_rows(
             .count()
             + 1;
         ParseError::Rows {
-            errors: vec![RowError {
-                line,
-                reason: "not UTF-8 text".into(),
-            }],
+            errors: vec![RowError::new(line, RowProblem::NotUtf8)],
             bad_lines: 1,
             rows: 0,
         }
@@ -124,16 +182,19 @@ pub(crate) fn finish(parsed: Parsed) -> Result<Vec<LabelledRow>, ParseError> {
     for (line, row) in parsed {
         match row {
             Ok(row) => match seen.get(&row.id) {
-                Some(first) => errors.push(RowError {
+                Some(first) => errors.push(RowError::new(
                     line,
-                    reason: format!("id {:?} is already used on line {first}", row.id),
-                }),
+                    RowProblem::IdUsed {
+                        id: row.id.clone(),
+                        first: *first,
+                    },
+                )),
                 None => {
                     seen.insert(row.id.clone(), line);
                     rows.push(row);
                 }
             },
-            Err(reason) => errors.push(RowError { line, reason }),
+            Err(problem) => errors.push(RowError::new(line, problem)),
         }
     }
     if errors.is_empty() {
@@ -148,7 +209,7 @@ pub(crate) fn finish(parsed: Parsed) -> Result<Vec<LabelledRow>, ParseError> {
     })
 }
 
-pub(crate) type Parsed = Vec<(usize, Result<LabelledRow, String>)>;
+pub(crate) type Parsed = Vec<(usize, Result<LabelledRow, RowProblem>)>;
 
 fn csv_rows(text: &str, default_source: &str) -> Result<Parsed, ParseError> {
     let mut reader = csv::ReaderBuilder::new()
@@ -156,7 +217,7 @@ fn csv_rows(text: &str, default_source: &str) -> Result<Parsed, ParseError> {
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|e| ParseError::Header(format!("line 1: {e}")))?
+        .map_err(|e| ParseError::Header(HeaderError::Unreadable(e.to_string())))?
         .clone();
     let column = |names: &[&str]| {
         header
@@ -165,9 +226,7 @@ fn csv_rows(text: &str, default_source: &str) -> Result<Parsed, ParseError> {
     };
     let (Some(text_at), Some(code_at)) = (column(&["text", "description"]), column(&["code"]))
     else {
-        return Err(ParseError::Header(
-            "line 1: the header needs a text (or description) column and a code column; id and source are optional".into(),
-        ));
+        return Err(ParseError::Header(HeaderError::MissingColumns));
     };
     let id_at = column(&["id"]);
     let source_at = column(&["source"]);
@@ -177,16 +236,15 @@ fn csv_rows(text: &str, default_source: &str) -> Result<Parsed, ParseError> {
             Ok(r) => (r.position().map_or(0, |p| p.line() as usize), Ok(r)),
             Err(e) => (
                 e.position().map_or(0, |p| p.line() as usize),
-                Err(e.to_string()),
+                Err(RowProblem::Unreadable(e.to_string())),
             ),
         };
         let row = fields.and_then(|r| {
             if r.len() != header.len() {
-                return Err(format!(
-                    "{} fields, the header has {}",
-                    r.len(),
-                    header.len()
-                ));
+                return Err(RowProblem::FieldCount {
+                    found: r.len(),
+                    header: header.len(),
+                });
             }
             let get = |at: Option<usize>| at.and_then(|i| r.get(i));
             check_row(
@@ -211,9 +269,9 @@ fn jsonl_rows(text: &str, default_source: &str) -> Parsed {
             continue;
         }
         let row = match serde_json::from_str::<serde_json::Value>(raw) {
-            Err(e) => Err(format!("not JSON: {e}")),
+            Err(e) => Err(RowProblem::NotJson(e.to_string())),
             Ok(serde_json::Value::Object(o)) => json_row(line, &o, default_source),
-            Ok(_) => Err("not a JSON object".into()),
+            Ok(_) => Err(RowProblem::NotAnObject),
         };
         out.push((line, row));
     }
@@ -224,17 +282,17 @@ fn json_row(
     line: usize,
     o: &serde_json::Map<String, serde_json::Value>,
     default_source: &str,
-) -> Result<LabelledRow, String> {
+) -> Result<LabelledRow, RowProblem> {
     use serde_json::Value;
-    let string = |key: &str| -> Result<Option<String>, String> {
+    let string = |key: &str| -> Result<Option<String>, RowProblem> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) if key == "id" => Ok(Some(n.to_string())),
-            Some(Value::Number(_)) if key == "code" => {
-                Err("code must be a string: a number loses its leading zeros".into())
-            }
-            Some(_) => Err(format!("{key} must be a string")),
+            Some(Value::Number(_)) if key == "code" => Err(RowProblem::CodeAsNumber),
+            Some(_) => Err(RowProblem::NotAString {
+                key: key.to_string(),
+            }),
         }
     };
     let text = match string("text")? {
@@ -258,23 +316,22 @@ pub(crate) fn check_row(
     code: Option<&str>,
     source: Option<&str>,
     default_source: &str,
-) -> Result<LabelledRow, String> {
+) -> Result<LabelledRow, RowProblem> {
     let text = text.map(str::trim).unwrap_or("");
     if text.is_empty() {
-        return Err("text is empty".into());
+        return Err(RowProblem::TextEmpty);
     }
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
-        return Err(format!(
-            "text has {chars} characters; at most {MAX_TEXT_CHARS}"
-        ));
+        return Err(RowProblem::TextTooLong {
+            chars,
+            max: MAX_TEXT_CHARS,
+        });
     }
     let code = clean_code(code.unwrap_or(""))?;
     let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) if id.chars().count() > MAX_ID_CHARS || id.chars().any(char::is_control) => {
-            return Err(format!(
-                "id must be at most {MAX_ID_CHARS} printable characters"
-            ));
+            return Err(RowProblem::IdTooLong { max: MAX_ID_CHARS });
         }
         Some(id) => id.to_string(),
         None => format!("line-{line}"),
@@ -284,7 +341,7 @@ pub(crate) fn check_row(
         .filter(|s| !s.is_empty())
         .unwrap_or(default_source);
     if source.chars().count() > MAX_ID_CHARS {
-        return Err(format!("source must be at most {MAX_ID_CHARS} characters"));
+        return Err(RowProblem::SourceTooLong { max: MAX_ID_CHARS });
     }
     Ok(LabelledRow {
         id,
@@ -296,16 +353,18 @@ pub(crate) fn check_row(
 
 /// A code as digits: dots, spaces and dashes dropped ("8471.30", "0101.21.00.00-3"); 2 to
 /// 11 digits.
-pub fn clean_code(raw: &str) -> Result<String, String> {
+pub fn clean_code(raw: &str) -> Result<String, RowProblem> {
     let digits: String = raw
         .chars()
         .filter(|c| !matches!(c, '.' | ' ' | '-'))
         .collect();
     if digits.is_empty() {
-        return Err("code is empty".into());
+        return Err(RowProblem::CodeEmpty);
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) || !(2..=11).contains(&digits.len()) {
-        return Err(format!("code {raw:?} is not 2 to 11 digits"));
+        return Err(RowProblem::CodeDigits {
+            raw: raw.to_string(),
+        });
     }
     Ok(digits)
 }

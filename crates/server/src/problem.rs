@@ -4,6 +4,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{extract::Request, middleware::Next};
 
+use crate::web::Lang;
+
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -17,6 +19,24 @@ pub struct Problem {
     /// Per-field errors of a rejected form (422), each naming the field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// `detail` as data, for pages to word in the reader's language; never serialised.
+    #[serde(skip)]
+    pub said: Option<Said>,
+}
+
+/// Something a page words in the reader's language: a domain problem kept as data, or one
+/// of the server's own details. The English wording is always the `detail` or `message`
+/// beside it, which is what the JSON API shows.
+pub trait Say: std::fmt::Debug + Send + Sync {
+    fn say(&self, lang: Lang) -> String;
+}
+
+/// A shared [`Say`], so problems stay `Clone`.
+pub type Said = std::sync::Arc<dyn Say>;
+
+/// Wraps a [`Say`] for a [`Problem`] or [`FieldProblem`].
+pub fn said(what: impl Say + 'static) -> Option<Said> {
+    Some(std::sync::Arc::new(what))
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -26,6 +46,31 @@ pub struct FieldProblem {
     /// The file line (1-based, header included) when the problem is in an uploaded file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// `message` as data, for pages to word in the reader's language; never serialised.
+    #[serde(skip)]
+    pub said: Option<Said>,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
+        FieldProblem {
+            field: field.into(),
+            message: message.into(),
+            line: None,
+            said: None,
+        }
+    }
+
+    pub fn at_line(mut self, line: usize) -> FieldProblem {
+        self.line = Some(line);
+        self
+    }
+
+    /// The same message as data (see [`Say`]).
+    pub fn saying(mut self, what: impl Say + 'static) -> FieldProblem {
+        self.said = said(what);
+        self
+    }
 }
 
 impl Problem {
@@ -36,7 +81,14 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            said: None,
         }
+    }
+
+    /// The detail as data (see [`Say`]).
+    pub fn saying(mut self, what: impl Say + 'static) -> Problem {
+        self.said = said(what);
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Problem {

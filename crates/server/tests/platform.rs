@@ -25,6 +25,8 @@ mod training;
 mod vehicle_feed;
 #[path = "platform/vehicles.rs"]
 mod vehicles;
+#[path = "platform/zh_messages.rs"]
+mod zh_messages;
 #[path = "platform/zh_pages.rs"]
 mod zh_pages;
 

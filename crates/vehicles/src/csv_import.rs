@@ -6,6 +6,7 @@
 //! `file_error` is `None` and `rejected` is empty; otherwise it imports none
 //! of the `accepted` rows either.
 
+use crate::issue::{FileError, HeaderProblem, Issue};
 use crate::record::{Clearance, ClearanceInput, FieldIssue, validate};
 use crate::vin::Vin;
 use std::collections::HashMap;
@@ -24,7 +25,7 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
     /// A problem with the file as a whole (empty, bad header); when set, no
     /// rows were examined.
-    pub file_error: Option<String>,
+    pub file_error: Option<FileError>,
     /// Later occurrences of a VIN already seen in the file, also in `rejected`.
     pub duplicate_vins: Vec<(usize, String)>,
 }
@@ -55,13 +56,13 @@ pub fn parse_csv(bytes: &[u8]) -> ImportReport {
         .from_reader(bytes);
     let columns = match reader.byte_headers().map_err(|e| e.to_string()) {
         Ok(header) => header_columns(header),
-        Err(message) => Err(format!("cannot read header: {message}")),
+        Err(message) => Err(FileError::UnreadableHeader(message)),
     };
     let columns = match columns {
         Ok(columns) => columns,
-        Err(message) => {
+        Err(error) => {
             return ImportReport {
-                file_error: Some(message),
+                file_error: Some(error),
                 ..ImportReport::default()
             };
         }
@@ -80,7 +81,9 @@ pub fn parse_csv(bytes: &[u8]) -> ImportReport {
                 let line = error.position().map_or(last_line + 1, line_of);
                 (
                     line,
-                    Err(vec![row_issue(format!("unreadable row: {error}"))]),
+                    Err(vec![row_issue(Issue::UnreadableRow {
+                        error: error.to_string(),
+                    })]),
                 )
             }
         };
@@ -96,14 +99,13 @@ pub fn parse_csv(bytes: &[u8]) -> ImportReport {
         if let Ok(vin) = Vin::parse(&input.vin) {
             match first_line_of_vin.entry(vin) {
                 Entry::Occupied(first) => {
-                    issues.push(FieldIssue {
-                        field: "vin",
-                        message: format!(
-                            "VIN {} already appears on line {}",
-                            first.key(),
-                            first.get()
-                        ),
-                    });
+                    issues.push(FieldIssue::new(
+                        "vin",
+                        Issue::DuplicateVin {
+                            vin: first.key().to_string(),
+                            first_line: *first.get(),
+                        },
+                    ));
                     report.duplicate_vins.push((line, first.key().to_string()));
                 }
                 Entry::Vacant(slot) => {
@@ -130,21 +132,18 @@ fn line_of(position: &csv::Position) -> usize {
     usize::try_from(position.line()).unwrap_or(usize::MAX)
 }
 
-fn row_issue(message: String) -> FieldIssue {
-    FieldIssue {
-        field: ROW_FIELD,
-        message,
-    }
+fn row_issue(issue: Issue) -> FieldIssue {
+    FieldIssue::new(ROW_FIELD, issue)
 }
 
 /// Maps each header cell to its input field, or explains everything wrong
 /// with the header at once.
-fn header_columns(header: &csv::ByteRecord) -> Result<Vec<&'static str>, String> {
+fn header_columns(header: &csv::ByteRecord) -> Result<Vec<&'static str>, FileError> {
     if header
         .iter()
         .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
     {
-        return Err("file is empty or has no header row".into());
+        return Err(FileError::NoHeader);
     }
     let mut columns = Vec::with_capacity(header.len());
     let mut problems = Vec::new();
@@ -152,10 +151,10 @@ fn header_columns(header: &csv::ByteRecord) -> Result<Vec<&'static str>, String>
         let name = String::from_utf8_lossy(cell).trim().to_ascii_lowercase();
         match ClearanceInput::FIELDS.iter().find(|field| **field == name) {
             Some(field) if columns.contains(field) => {
-                problems.push(format!("duplicate column '{name}'"));
+                problems.push(HeaderProblem::Duplicate(name));
             }
             Some(field) => columns.push(*field),
-            None => problems.push(format!("unknown column '{name}'")),
+            None => problems.push(HeaderProblem::Unknown(name)),
         }
     }
     let missing: Vec<_> = ClearanceInput::FIELDS
@@ -164,12 +163,12 @@ fn header_columns(header: &csv::ByteRecord) -> Result<Vec<&'static str>, String>
         .copied()
         .collect();
     if !missing.is_empty() {
-        problems.push(format!("missing columns: {}", missing.join(", ")));
+        problems.push(HeaderProblem::Missing(missing));
     }
     if problems.is_empty() {
         Ok(columns)
     } else {
-        Err(format!("invalid header: {}", problems.join("; ")))
+        Err(FileError::InvalidHeader(problems))
     }
 }
 
@@ -180,23 +179,19 @@ fn read_row(
     record: &csv::ByteRecord,
 ) -> Result<ClearanceInput, Vec<FieldIssue>> {
     if record.len() != columns.len() {
-        return Err(vec![row_issue(format!(
-            "expected {} fields, found {}",
-            columns.len(),
-            record.len()
-        ))]);
+        return Err(vec![row_issue(Issue::FieldCount {
+            expected: columns.len(),
+            found: record.len(),
+        })]);
     }
     let mut input = ClearanceInput::default();
     let mut issues = Vec::new();
     for (field, cell) in columns.iter().copied().zip(record) {
         match (std::str::from_utf8(cell), input.field_mut(field)) {
             (Ok(text), Some(slot)) => *slot = text.to_string(),
-            (Err(_), _) => issues.push(FieldIssue {
-                field,
-                message: "is not valid UTF-8 text".into(),
-            }),
+            (Err(_), _) => issues.push(FieldIssue::new(field, Issue::NotUtf8)),
             // Unreachable: columns only holds names from ClearanceInput::FIELDS.
-            (Ok(_), None) => issues.push(row_issue(format!("unknown field {field}"))),
+            (Ok(_), None) => issues.push(row_issue(Issue::UnknownField { field })),
         }
     }
     if issues.is_empty() {
@@ -221,7 +216,7 @@ mod tests {
     #[test]
     fn header_problems_are_all_reported() {
         let report = parse_csv(b"vin,VIN,colour_code,make\n1,2,3,4\n");
-        let error = report.file_error.unwrap();
+        let error = report.file_error.unwrap().to_string();
         assert!(error.contains("duplicate column 'vin'"), "{error}");
         assert!(error.contains("unknown column 'colour_code'"), "{error}");
         assert!(

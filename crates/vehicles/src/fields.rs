@@ -1,5 +1,7 @@
 //! Parsers for single clearance fields. Each returns the canonical value or
-//! a human-readable message; `record` attaches the field name.
+//! the [`Issue`]; `record` attaches the field name.
+
+use crate::issue::Issue;
 
 /// Longest free-text value (make, model, colour...) we accept.
 const MAX_TEXT_CHARS: usize = 60;
@@ -9,56 +11,59 @@ pub(crate) const DECLARATION_NUMBER_LENGTH: usize = 14;
 pub(crate) const MAX_CERTIFICATE_CHARS: usize = 30;
 
 /// Trimmed, non-empty text without control characters.
-pub(crate) fn text(raw: &str, max_chars: usize) -> Result<String, String> {
+pub(crate) fn text(raw: &str, max_chars: usize) -> Result<String, Issue> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err("is required".into());
+        return Err(Issue::Required);
     }
     if value.chars().count() > max_chars {
-        return Err(format!("must be at most {max_chars} characters"));
+        return Err(Issue::TooLong { max: max_chars });
     }
     if value.chars().any(char::is_control) {
-        return Err("must not contain control characters".into());
+        return Err(Issue::ControlCharacters);
     }
     Ok(value.to_string())
 }
 
-pub(crate) fn short_text(raw: &str) -> Result<String, String> {
+pub(crate) fn short_text(raw: &str) -> Result<String, Issue> {
     text(raw, MAX_TEXT_CHARS)
 }
 
 /// Unsigned decimal integer without sign or separators.
-pub(crate) fn unsigned<T: std::str::FromStr>(raw: &str) -> Result<T, String> {
+pub(crate) fn unsigned<T: std::str::FromStr>(raw: &str) -> Result<T, Issue> {
     let value = raw.trim();
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("'{value}' is not a whole number"));
+        return Err(Issue::NotWholeNumber {
+            value: value.to_string(),
+        });
     }
-    value
-        .parse()
-        .map_err(|_| format!("'{value}' is out of range"))
+    value.parse().map_err(|_| Issue::OutOfRange {
+        value: value.to_string(),
+    })
 }
 
 /// Exactly 14 ASCII letters or digits, upper-cased.
-pub(crate) fn declaration_number(raw: &str) -> Result<String, String> {
+pub(crate) fn declaration_number(raw: &str) -> Result<String, Issue> {
     let value = raw.trim().to_ascii_uppercase();
     let length = value.chars().count();
     if length != DECLARATION_NUMBER_LENGTH {
-        return Err(format!(
-            "must be {DECLARATION_NUMBER_LENGTH} letters or digits, found {length} characters"
-        ));
+        return Err(Issue::DeclarationLength {
+            expected: DECLARATION_NUMBER_LENGTH,
+            found: length,
+        });
     }
     if let Some(ch) = value.chars().find(|ch| !ch.is_ascii_alphanumeric()) {
-        return Err(format!(
-            "must contain only letters and digits, found '{ch}'"
-        ));
+        return Err(Issue::DeclarationCharacter { ch });
     }
     Ok(value)
 }
 
 /// A real calendar date written as YYYY-MM-DD.
-pub(crate) fn iso_date(raw: &str) -> Result<String, String> {
+pub(crate) fn iso_date(raw: &str) -> Result<String, Issue> {
     let value = raw.trim();
-    let invalid = || format!("'{value}' is not a date in YYYY-MM-DD form");
+    let invalid = || Issue::DateShape {
+        value: value.to_string(),
+    };
     let bytes = value.as_bytes();
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
@@ -73,10 +78,14 @@ pub(crate) fn iso_date(raw: &str) -> Result<String, String> {
     let number = |range: std::ops::Range<usize>| value[range].parse::<u32>().map_err(|_| invalid());
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     if year < 1900 {
-        return Err(format!("'{value}' is before 1900"));
+        return Err(Issue::DateBefore1900 {
+            value: value.to_string(),
+        });
     }
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return Err(format!("'{value}' is not a real calendar date"));
+        return Err(Issue::NotACalendarDate {
+            value: value.to_string(),
+        });
     }
     Ok(value.to_string())
 }
@@ -93,9 +102,11 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 
 /// Non-negative amount with at most two decimals, returned as exact text
 /// with exactly two decimals ("1200.5" -> "1200.50"). Floats would round.
-pub(crate) fn money(raw: &str) -> Result<String, String> {
+pub(crate) fn money(raw: &str) -> Result<String, Issue> {
     let value = raw.trim();
-    let invalid = || format!("'{value}' is not an amount like 1234 or 1234.56");
+    let invalid = || Issue::AmountShape {
+        value: value.to_string(),
+    };
     let (integer, fraction) = value.split_once('.').unwrap_or((value, ""));
     let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     if integer.is_empty() || !all_digits(integer) || !all_digits(fraction) {
@@ -105,11 +116,15 @@ pub(crate) fn money(raw: &str) -> Result<String, String> {
         return Err(invalid());
     }
     if fraction.len() > 2 {
-        return Err(format!("'{value}' has more than two decimals"));
+        return Err(Issue::TooManyDecimals {
+            value: value.to_string(),
+        });
     }
     let integer = integer.trim_start_matches('0');
     if integer.len() > MAX_MONEY_INTEGER_DIGITS {
-        return Err(format!("'{value}' is implausibly large"));
+        return Err(Issue::ImplausiblyLarge {
+            value: value.to_string(),
+        });
     }
     let integer = if integer.is_empty() { "0" } else { integer };
     Ok(format!("{integer}.{fraction:0<2}"))

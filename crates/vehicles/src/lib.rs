@@ -12,12 +12,14 @@
 
 pub mod csv_import;
 mod fields;
+pub mod issue;
 pub mod record;
 pub mod scope;
 pub mod vin;
 pub mod wmi;
 
 pub use csv_import::{ImportReport, RejectedRow, parse_csv};
+pub use issue::{FileError, HeaderProblem, Issue};
 pub use record::{Anomaly, Clearance, ClearanceInput, FieldIssue, Fuel, anomalies, validate};
 pub use scope::{AgencyScope, Status, visible_fields};
 pub use vin::{CheckDigit, Vin, VinError};

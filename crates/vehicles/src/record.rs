@@ -2,6 +2,7 @@
 //! the anomaly checks that flag (but never reject) a record for review.
 
 use crate::fields;
+use crate::issue::Issue;
 use crate::scope::Status;
 use crate::vin::{CheckDigit, Vin};
 use crate::wmi::decode_wmi;
@@ -180,11 +181,25 @@ impl fmt::Display for Fuel {
     }
 }
 
-/// One problem with one input field.
+/// One problem with one input field: the [`Issue`], and its English wording.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldIssue {
     pub field: &'static str,
+    /// The issue in English, as the JSON API and the CLI show it.
     pub message: String,
+    /// The issue as data, for wording it in another language.
+    #[serde(skip)]
+    pub issue: Issue,
+}
+
+impl FieldIssue {
+    pub fn new(field: &'static str, issue: Issue) -> FieldIssue {
+        FieldIssue {
+            field,
+            message: issue.to_string(),
+            issue,
+        }
+    }
 }
 
 impl fmt::Display for FieldIssue {
@@ -198,9 +213,9 @@ impl fmt::Display for FieldIssue {
 struct Issues(Vec<FieldIssue>);
 
 impl Issues {
-    fn check<T>(&mut self, field: &'static str, result: Result<T, String>) -> Option<T> {
+    fn check<T>(&mut self, field: &'static str, result: Result<T, Issue>) -> Option<T> {
         result
-            .map_err(|message| self.0.push(FieldIssue { field, message }))
+            .map_err(|issue| self.0.push(FieldIssue::new(field, issue)))
             .ok()
     }
 }
@@ -208,7 +223,7 @@ impl Issues {
 /// Validates raw input into a [`Clearance`], reporting all issues at once.
 pub fn validate(input: &ClearanceInput) -> Result<Clearance, Vec<FieldIssue>> {
     let mut issues = Issues::default();
-    let vin = issues.check("vin", Vin::parse(&input.vin).map_err(|e| e.to_string()));
+    let vin = issues.check("vin", Vin::parse(&input.vin).map_err(Issue::Vin));
     let make = issues.check("make", fields::short_text(&input.make));
     let model = issues.check("model", fields::short_text(&input.model));
     let model_year = issues.check("model_year", model_year(&input.model_year));
@@ -278,36 +293,43 @@ pub fn validate(input: &ClearanceInput) -> Result<Clearance, Vec<FieldIssue>> {
     }
 }
 
-fn model_year(raw: &str) -> Result<u16, String> {
+fn model_year(raw: &str) -> Result<u16, Issue> {
     let year: u16 = fields::unsigned(raw)?;
     if (MIN_MODEL_YEAR..=MAX_MODEL_YEAR).contains(&year) {
         Ok(year)
     } else {
-        Err(format!(
-            "{year} is outside {MIN_MODEL_YEAR}-{MAX_MODEL_YEAR}"
-        ))
+        Err(Issue::ModelYearOutside {
+            year,
+            min: MIN_MODEL_YEAR,
+            max: MAX_MODEL_YEAR,
+        })
     }
 }
 
-fn fuel(raw: &str) -> Result<Fuel, String> {
-    Fuel::parse(raw).ok_or_else(|| format!("'{}' is not a known fuel", raw.trim()))
+fn fuel(raw: &str) -> Result<Fuel, Issue> {
+    Fuel::parse(raw).ok_or_else(|| Issue::UnknownFuel {
+        value: raw.trim().to_string(),
+    })
 }
 
 /// Empty or zero capacity is only plausible without a combustion engine.
 /// With an unreadable fuel we still check the number itself.
-fn engine_cc(raw: &str, fuel: Option<Fuel>) -> Result<Option<u32>, String> {
+fn engine_cc(raw: &str, fuel: Option<Fuel>) -> Result<Option<u32>, Issue> {
     let engineless = fuel.is_none_or(Fuel::may_lack_engine);
     if raw.trim().is_empty() {
         return if engineless {
             Ok(None)
         } else {
-            Err("is required for combustion-engine vehicles".into())
+            Err(Issue::EngineCapacityRequired)
         };
     }
     match fields::unsigned::<u32>(raw)? {
         0 if engineless => Ok(None),
         cc if (1..=MAX_ENGINE_CC).contains(&cc) => Ok(Some(cc)),
-        cc => Err(format!("{cc} is outside 1-{MAX_ENGINE_CC}")),
+        cc => Err(Issue::EngineCapacityOutside {
+            cc,
+            max: MAX_ENGINE_CC,
+        }),
     }
 }
 

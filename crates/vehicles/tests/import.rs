@@ -93,7 +93,13 @@ fn quoted_fields_keep_commas_and_line_numbers() {
 fn missing_column_is_a_file_error() {
     let header = HEADER.replace(",certificate_number", "");
     let report = parse_csv(format!("{header}\n").as_bytes());
-    assert!(report.file_error.unwrap().contains("certificate_number"));
+    assert!(
+        report
+            .file_error
+            .unwrap()
+            .to_string()
+            .contains("certificate_number")
+    );
 }
 
 fn valid_row() -> impl Strategy<Value = String> {

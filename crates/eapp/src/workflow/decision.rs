@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Action;
 use crate::form::FieldError;
+use crate::issue::Issue;
 use crate::kind::ApplicationKind;
 use crate::values;
 
@@ -37,37 +38,27 @@ pub fn check_decision(
     let binds_a_code = action == Action::Approve && kind == ApplicationKind::AdvanceRuling;
 
     match code {
-        None if binds_a_code => errors.push(FieldError::new(
-            "code",
-            "is required: an advance ruling must state the tariff code it binds",
-        )),
+        None if binds_a_code => errors.push(FieldError::new("code", Issue::RulingNeedsCode)),
         Some(code) if binds_a_code => {
-            if let Err(message) = values::hs_code(code, code_exists) {
-                errors.push(FieldError::new("code", message));
+            if let Err(issue) = values::hs_code(code, code_exists) {
+                errors.push(FieldError::new("code", issue));
             }
         }
         // A stray code would be stored and shown as if it were binding.
-        Some(_) => errors.push(FieldError::new(
-            "code",
-            "is only given when approving an advance ruling",
-        )),
+        Some(_) => errors.push(FieldError::new("code", Issue::CodeOnlyForRulings)),
         None => {}
     }
 
-    let purpose = match action {
-        Action::Reject => Some("explain the rejection"),
-        Action::RequestInfo => Some("say what information is needed"),
-        _ => None,
-    };
+    let needs_reasons = matches!(action, Action::Reject | Action::RequestInfo);
     let reasons_chars = decision.reasons.trim().chars().count();
-    if let Some(purpose) = purpose
-        && reasons_chars < MIN_REASON_CHARS
-    {
+    if needs_reasons && reasons_chars < MIN_REASON_CHARS {
         errors.push(FieldError::new(
             "reasons",
-            format!(
-                "must {purpose} in at least {MIN_REASON_CHARS} characters (got {reasons_chars})"
-            ),
+            Issue::ReasonsTooShort {
+                action,
+                min: MIN_REASON_CHARS,
+                got: reasons_chars,
+            },
         ));
     }
 

@@ -19,8 +19,11 @@ use super::aeo_public::{PROFILE_FIELDS, public_status_of};
 use super::applications_api::expected_version;
 use super::casework::{iso, parse_date, today};
 use super::errors::{conflict, forbidden};
+use super::i18n::Lang;
+use super::i18n::aeo_problems::AeoSaid;
+use super::i18n::problems::Sentence;
 use super::{Caller, aeo_evidence, aeo_public, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
@@ -59,12 +62,8 @@ pub(crate) struct ResponseInput {
     pub evidence: Vec<String>,
 }
 
-fn field_problem(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        message: message.into(),
-        line: None,
-    }
+fn field_problem(field: impl Into<String>, said: AeoSaid) -> FieldProblem {
+    FieldProblem::new(field, said.say(Lang::En)).saying(said)
 }
 
 /// Reads answers by each question's kind: yes/no as `"yes"`, `"no"` or a boolean.
@@ -94,13 +93,16 @@ fn responses(
             _ => None,
         };
         match (kind, answer) {
-            (None, _) => errors.push(field_problem(format!("responses.{id}"), "no such question")),
+            (None, _) => errors.push(field_problem(
+                format!("responses.{id}"),
+                AeoSaid::NoSuchQuestion,
+            )),
             (Some(k), None) => errors.push(field_problem(
                 format!("responses.{id}"),
                 match k {
-                    AnswerKind::YesNo => "answer yes or no",
-                    AnswerKind::Number => "answer with a number",
-                    AnswerKind::Text => "answer with text",
+                    AnswerKind::YesNo => AeoSaid::AnswerYesNo,
+                    AnswerKind::Number => AeoSaid::AnswerNumber,
+                    AnswerKind::Text => AeoSaid::AnswerText,
                 },
             )),
             (Some(_), Some(answer)) => {
@@ -121,8 +123,10 @@ fn responses(
     }
 }
 
-fn unprocessable(detail: &str, errors: Vec<FieldProblem>) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail).with_errors(errors)
+fn unprocessable(detail: AeoSaid, errors: Vec<FieldProblem>) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail.say(Lang::En))
+        .saying(detail)
+        .with_errors(errors)
 }
 
 fn roles(input: &[String]) -> Result<Vec<OperatorRole>, Problem> {
@@ -130,12 +134,12 @@ fn roles(input: &[String]) -> Result<Vec<OperatorRole>, Problem> {
     match parsed {
         Some(roles) if !roles.is_empty() => Ok(roles),
         _ => {
-            let known: Vec<_> = OperatorRole::ALL.iter().map(|r| r.as_str()).collect();
+            let known = OperatorRole::ALL.iter().map(|r| r.as_str()).collect();
             Err(unprocessable(
-                "The operator's roles are needed.",
+                AeoSaid::RolesNeeded,
                 vec![field_problem(
                     "operator_roles",
-                    format!("one or more of {}", known.join(", ")),
+                    AeoSaid::OneOrMoreRoles(known),
                 )],
             ))
         }
@@ -170,13 +174,13 @@ pub(crate) async fn apply_case(
     let mut problems: Vec<FieldProblem> = PROFILE_FIELDS
         .iter()
         .filter(|(name, _)| req.profile.get(*name).is_none_or(|v| v.trim().is_empty()))
-        .map(|(name, label)| field_problem(format!("profile.{name}"), format!("give the {label}")))
+        .map(|(name, label)| field_problem(format!("profile.{name}"), AeoSaid::GiveProfile(label)))
         .collect();
     problems.extend(
         req.profile
             .keys()
             .filter(|k| !PROFILE_FIELDS.iter().any(|(n, _)| n == k))
-            .map(|k| field_problem(format!("profile.{k}"), "unknown profile field")),
+            .map(|k| field_problem(format!("profile.{k}"), AeoSaid::UnknownProfileField)),
     );
     let responses = match responses(req.responses) {
         Ok(r) => r,
@@ -187,25 +191,22 @@ pub(crate) async fn apply_case(
     };
     problems.extend(aeo_evidence::check_cited(state, &company, &responses).await?);
     if !problems.is_empty() {
-        return Err(unprocessable("The application has errors.", problems));
+        return Err(unprocessable(AeoSaid::ApplicationHasErrors, problems));
     }
     let assessment = aeo::assess(&roles, &responses);
     if !assessment.complete {
         let mut errors: Vec<FieldProblem> = assessment
             .missing
             .iter()
-            .map(|id| field_problem(format!("responses.{id}"), "unanswered"))
+            .map(|id| field_problem(format!("responses.{id}"), AeoSaid::Unanswered))
             .collect();
         errors.extend(
             assessment
                 .missing_evidence
                 .iter()
-                .map(|id| field_problem(format!("responses.{id}"), "evidence needed")),
+                .map(|id| field_problem(format!("responses.{id}"), AeoSaid::EvidenceNeeded)),
         );
-        return Err(unprocessable(
-            "Answer every question that applies to your roles, with evidence where asked.",
-            errors,
-        ));
+        return Err(unprocessable(AeoSaid::AnswerEveryQuestion, errors));
     }
     let store = &platform(state).store;
     let (previous, _) = store
@@ -214,20 +215,15 @@ pub(crate) async fn apply_case(
     for p in &previous {
         let status = Status::parse(&p.status);
         if matches!(status, Some(s) if !s.is_terminal()) {
-            return Err(conflict(format!(
-                "Your company already has AEO case {} ({}).",
-                p.reference, p.status
-            )));
+            let said = AeoSaid::CaseOpen(p.reference.clone(), p.status.clone());
+            return Err(conflict(said.say(Lang::En)).saying(said));
         }
         let ended = p.updated_at.get(..10).and_then(parse_date);
         if matches!(status, Some(Status::Refused | Status::Revoked))
             && ended.is_some_and(|d| !aeo::may_reapply(d, today()))
         {
-            return Err(conflict(format!(
-                "After a refusal or revocation ({}), a new application waits {} years.",
-                p.reference,
-                aeo::REAPPLY_WAIT_YEARS
-            )));
+            let said = AeoSaid::MustWait(p.reference.clone(), aeo::REAPPLY_WAIT_YEARS);
+            return Err(conflict(said.say(Lang::En)).saying(said));
         }
     }
     let role_names: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
@@ -419,7 +415,8 @@ pub(crate) async fn act_on_aeo(
     let record = load(state, caller, id).await?;
     let from = Status::parse(&record.status)
         .ok_or_else(|| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unknown stored status"))?;
-    let to = aeo::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
+    let to = aeo::transition(from, action, party)
+        .map_err(|e| conflict(e.to_string()).saying(Sentence(e)))?;
     if record.version != version {
         return Err(store::StoreError::Stale {
             current: record.version,
@@ -430,8 +427,8 @@ pub(crate) async fn act_on_aeo(
         None => None,
         Some(g) => Some(Grant::parse(g).ok_or_else(|| {
             unprocessable(
-                "Unknown grant.",
-                vec![field_problem("grant", "one of aeo_c, aeo_s, both")],
+                AeoSaid::UnknownGrant,
+                vec![field_problem("grant", AeoSaid::GrantChoices)],
             )
         })?),
     };
@@ -441,14 +438,14 @@ pub(crate) async fn act_on_aeo(
     };
     aeo::check_decision(action, &decision).map_err(|e| {
         unprocessable(
-            &e.to_string(),
+            AeoSaid::DecisionSentence(e.clone()),
             vec![field_problem(
                 if grant.is_none() && action == Action::Certify {
                     "grant"
                 } else {
                     "reasons"
                 },
-                e.to_string(),
+                AeoSaid::Decision(e),
             )],
         )
     })?;
@@ -463,11 +460,8 @@ pub(crate) async fn act_on_aeo(
                 .filter(|d| parse_date(d).is_some_and(|d| d >= today()));
             let Some(date) = date else {
                 return Err(unprocessable(
-                    "A visit needs a date.",
-                    vec![field_problem(
-                        "visit_date",
-                        "a date from today on, YYYY-MM-DD",
-                    )],
+                    AeoSaid::VisitNeedsDate,
+                    vec![field_problem("visit_date", AeoSaid::VisitDate)],
                 ));
             };
             change.visit_date = Some(Some(date));
@@ -479,8 +473,8 @@ pub(crate) async fn act_on_aeo(
                 .is_none_or(|f| f.trim().chars().count() < 10)
             {
                 return Err(unprocessable(
-                    "Record what the visit found.",
-                    vec![field_problem("findings", "at least 10 characters")],
+                    AeoSaid::RecordFindings,
+                    vec![field_problem("findings", AeoSaid::FindingsTooShort)],
                 ));
             }
             change.findings = Some(req.findings.as_deref());
@@ -510,13 +504,10 @@ pub(crate) async fn act_on_aeo(
         };
         if !allowed {
             return Err(unprocessable(
-                "The self-assessment does not support this grant.",
+                AeoSaid::GrantNotSupported,
                 vec![field_problem(
                     "grant",
-                    format!(
-                        "the assessment supports {}",
-                        supported.map_or("nothing", |g| g.as_str())
-                    ),
+                    AeoSaid::AssessmentSupports(supported),
                 )],
             ));
         }

@@ -11,8 +11,10 @@ use store::attachments::NewAttachment;
 
 use super::attachments_api::{checked_file, download_response};
 use super::errors::forbidden;
+use super::i18n::Lang;
+use super::i18n::aeo_problems::AeoSaid;
 use super::{Caller, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 /// Evidence belongs to the company that uploaded it until a case cites it.
@@ -83,11 +85,10 @@ pub(crate) async fn check_cited(
                 .await?
                 .is_some_and(|a| a.owner_kind == OWNER_KIND && a.owner_id == company);
             if !ours {
-                problems.push(FieldProblem {
-                    field: format!("responses.{id}"),
-                    message: format!("evidence {cited:?} is not one of your uploads"),
-                    line: None,
-                });
+                let said = AeoSaid::NotYourEvidence(cited.clone());
+                problems.push(
+                    FieldProblem::new(format!("responses.{id}"), said.say(Lang::En)).saying(said),
+                );
             }
         }
     }

@@ -19,6 +19,7 @@ use store::attachments::Attachment;
 use super::accounts_api::json_body;
 use super::casework::{self, ClockView, code_exists, iso, party_of, today, visible};
 use super::errors::{conflict, forbidden, unprocessable};
+use super::i18n::problems::{Detail, Sentence};
 use super::{attachments_api, platform, queue_api};
 use crate::{AppState, Problem};
 
@@ -234,7 +235,7 @@ pub(crate) async fn create_case(
         }
     };
     let fields = eapp::validate(kind, &fields, &code_exists(state), Completeness::Draft)
-        .map_err(|errors| unprocessable("The form has errors.", errors))?;
+        .map_err(|errors| unprocessable(Detail::FormHasErrors, errors))?;
     let user_id = match &caller.actor {
         auth::Actor::User { id, .. } | auth::Actor::ApiKey { id, .. } => id.clone(),
         auth::Actor::Anonymous => unreachable!("the guard admits no anonymous applicant"),
@@ -363,7 +364,7 @@ pub(crate) async fn edit_case(
         )));
     }
     let fields = eapp::validate(kind, &fields, &code_exists(state), Completeness::Draft)
-        .map_err(|errors| unprocessable("The form has errors.", errors))?;
+        .map_err(|errors| unprocessable(Detail::FormHasErrors, errors))?;
     let mut tx = platform(state).store.write().await?;
     let case = tx
         .update_application_fields(&caller.audit_name(), &case.id, version, &fields)
@@ -428,7 +429,8 @@ pub(crate) async fn act_on_case(
     let case = load(state, caller, id).await?;
     let kind = stored_kind(&case)?;
     let from = stored_status(&case)?;
-    let to = eapp::transition(from, action, party).map_err(|e| conflict(e.to_string()))?;
+    let to = eapp::transition(from, action, party)
+        .map_err(|e| conflict(e.to_string()).saying(Sentence(e)))?;
     if case.version != version {
         return Err(store::StoreError::Stale {
             current: case.version,
@@ -442,14 +444,14 @@ pub(crate) async fn act_on_case(
             &code_exists(state),
             Completeness::Submission,
         )
-        .map_err(|errors| unprocessable("Complete the form before you submit it.", errors))?;
+        .map_err(|errors| unprocessable(Detail::CompleteBeforeSubmitting, errors))?;
     }
     let decision = Decision {
         code: req.decision_code.clone(),
         reasons: req.message.clone().unwrap_or_default(),
     };
     eapp::check_decision(kind, action, &decision, &code_exists(state))
-        .map_err(|errors| unprocessable("The decision is incomplete.", errors))?;
+        .map_err(|errors| unprocessable(Detail::DecisionIncomplete, errors))?;
     let code = decision.code.as_deref().and_then(eapp::normalize_hs_code);
     let deciding = matches!(action, Action::Approve | Action::Reject);
     let actor = caller.audit_name();

@@ -12,8 +12,16 @@ use store::attachments::NewAttachment;
 
 use super::applications_api::{MAX_ATTACHMENTS, load, stored_status};
 use super::errors::conflict;
+use super::i18n::problems::{UploadSaid, detail_text};
+use super::i18n::{Lang, eapp as words};
 use super::platform;
+use crate::problem::Say;
+use crate::web::layout::PageCtx;
 use crate::{AppState, Problem};
+
+fn refused(status: StatusCode, said: UploadSaid) -> Problem {
+    Problem::new(status, said.say(Lang::En)).saying(said)
+}
 
 #[derive(Deserialize)]
 pub(crate) struct UploadQuery {
@@ -50,20 +58,17 @@ pub(crate) fn checked_file(
         })
         .unwrap_or_default();
     let Some((_, magic)) = MEDIA_TYPES.iter().find(|(t, _)| *t == media_type) else {
-        let known: Vec<_> = MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
-        return Err(Problem::new(
+        let known = MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
+        return Err(refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "Content-Type {media_type:?} is not accepted; send one of {}.",
-                known.join(", ")
-            ),
+            UploadSaid::MediaType(media_type, known),
         ));
     };
     let text = media_type.starts_with("text/");
     if body.is_empty() || !body.starts_with(magic) || (text && std::str::from_utf8(body).is_err()) {
-        return Err(Problem::new(
+        return Err(refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The file's content is not {media_type}."),
+            UploadSaid::Content(media_type),
         ));
     }
     let filename = filename.trim();
@@ -72,9 +77,9 @@ pub(crate) fn checked_file(
         && !filename.contains(['/', '\\', '\0'])
         && !filename.chars().any(char::is_control);
     if !name_ok {
-        return Err(Problem::new(
+        return Err(refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "filename: 1 to 200 characters, without path separators or control characters.",
+            UploadSaid::FileName,
         ));
     }
     Ok((media_type, filename.to_string()))
@@ -150,15 +155,13 @@ pub(crate) async fn attach(
     let case = load(state, caller, id).await?;
     let status = stored_status(&case)?;
     if !matches!(status, Status::Draft | Status::InfoRequested) {
-        return Err(conflict(
-            "Attachments can be added to drafts and to applications waiting for more information.",
-        ));
+        let said = UploadSaid::NotNow;
+        return Err(conflict(said.say(Lang::En)).saying(said));
     }
     let store = &platform(state).store;
     if store.attachments("application", &case.id).await?.len() >= MAX_ATTACHMENTS {
-        return Err(conflict(format!(
-            "An application holds at most {MAX_ATTACHMENTS} attachments."
-        )));
+        let said = UploadSaid::TooMany(MAX_ATTACHMENTS);
+        return Err(conflict(said.say(Lang::En)).saying(said));
     }
     let mut tx = store.write().await?;
     let attachment = tx
@@ -181,6 +184,7 @@ pub(crate) async fn attach(
 /// The case page's upload form (multipart: `file`, `confidential`).
 pub(crate) async fn attach_from_page(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: super::Caller,
     Path(id): Path<String>,
     mut multipart: axum::extract::Multipart,
@@ -207,8 +211,9 @@ pub(crate) async fn attach_from_page(
             _ => {}
         }
     }
+    let t = words::t(ctx.lang);
     let message = match file {
-        None => "Choose a file to attach (at most 10 MiB).".to_string(),
+        None => t.choose_attachment.to_string(),
         Some((name, headers, bytes)) => {
             let stored = match checked_file(&headers, &name, &bytes) {
                 Ok((media_type, filename)) => attach(
@@ -221,10 +226,10 @@ pub(crate) async fn attach_from_page(
                     confidential,
                 )
                 .await
-                .map(|a| format!("{} attached.", a.filename)),
+                .map(|a| (t.attached)(&a.filename)),
                 Err(p) => Err(p),
             };
-            stored.unwrap_or_else(|p| format!("Not attached: {}", p.detail))
+            stored.unwrap_or_else(|p| (t.not_attached)(&detail_text(ctx.lang, &p)))
         }
     };
     super::pages::redirect_with_msg(&format!("/applications/{id}"), &message).into_response()

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use platform::{CardContext, DataCard, LabelledRow, ParseError, Source};
 use store::datasets::{Added, DatasetRow, DatasetVersion, VersionMeta};
 
+use super::i18n::problems::Sentence;
 use super::{Caller, platform};
 use crate::problem::FieldProblem;
 use crate::{AppState, Problem};
@@ -51,20 +52,23 @@ impl Outcome {
 pub(crate) fn parse_problem(e: ParseError) -> Problem {
     match e {
         ParseError::TooManyRows { .. } => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()).saying(e)
         }
         ParseError::Rows { ref errors, .. } => {
             let lines = errors
                 .iter()
-                .map(|r| FieldProblem {
-                    field: "row".into(),
-                    message: r.reason.clone(),
-                    line: Some(r.line),
+                .map(|r| {
+                    FieldProblem::new("row", r.reason.clone())
+                        .at_line(r.line)
+                        .saying(r.problem.clone())
                 })
                 .collect();
-            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e}.")).with_errors(lines)
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e}."))
+                .with_errors(lines)
+                .saying(Sentence(e))
         }
-        other => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{other}.")),
+        other => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{other}."))
+            .saying(Sentence(other)),
     }
 }
 
@@ -75,6 +79,7 @@ fn check_name(name: &str) -> Result<(), Problem> {
                 field: "name".into(),
                 message: m,
                 line: None,
+                said: None,
             },
         ])
     })

@@ -121,6 +121,7 @@ fn missing_name() -> Problem {
         field: "name".into(),
         message: "required".into(),
         line: None,
+        said: None,
     }])
 }
 
@@ -294,6 +295,7 @@ async fn rows(
             field: "split".into(),
             message: "train, dev or test".into(),
             line: None,
+            said: None,
         }]));
     }
     let (meta, _) = load_card(&state, &name, &version).await?;

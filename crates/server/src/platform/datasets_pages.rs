@@ -16,6 +16,7 @@ use store::datasets::VersionMeta;
 use super::caller::csrf_token;
 use super::datasets::{Input, load_card, may_register, register, sources};
 use super::datasets_api::form_upload;
+use super::i18n::problems::detail_text;
 use super::i18n::{self, Lang, data as words};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::pages_vehicles::line_report;
@@ -36,7 +37,7 @@ fn notice(msg: Option<&str>) -> Markup {
 
 fn problem_notice(lang: Lang, p: &Problem) -> Markup {
     html! {
-        div.alert role="alert" { (p.detail) }
+        div.alert role="alert" { (detail_text(lang, p)) }
         @if !p.errors.is_empty() { (line_report(lang, &p.errors)) }
     }
 }

@@ -3,19 +3,21 @@
 use axum::http::StatusCode;
 use store::StoreError;
 
+use super::i18n::Lang;
+use super::i18n::problems::Detail;
 use crate::Problem;
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {
         match e {
-            StoreError::NotFound => Problem::not_found("No such record."),
-            StoreError::Stale { current } => Problem::new(
-                StatusCode::CONFLICT,
-                format!(
-                    "The record changed since you read it; it is now at version {current}. Reload and try again."
-                ),
-            ),
+            StoreError::NotFound => {
+                Problem::not_found(Detail::NoSuchRecord.say(Lang::En)).saying(Detail::NoSuchRecord)
+            }
+            StoreError::Stale { current } => {
+                let detail = Detail::Stale(current);
+                Problem::new(StatusCode::CONFLICT, detail.say(Lang::En)).saying(detail)
+            }
             StoreError::Conflict(why) => Problem::new(StatusCode::CONFLICT, why),
             StoreError::Duplicate(what) => {
                 Problem::new(StatusCode::CONFLICT, format!("{what} already exists."))
@@ -31,17 +33,17 @@ impl From<StoreError> for Problem {
     }
 }
 
-pub fn unprocessable(detail: impl Into<String>, errors: Vec<eapp::FieldError>) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail).with_errors(
-        errors
-            .into_iter()
-            .map(|e| FieldProblem {
-                field: e.field,
-                message: e.message,
-                line: None,
-            })
-            .collect(),
-    )
+/// A rejected form or decision: the detail, and each field's problem kept as data too, so
+/// pages can word it in the reader's language.
+pub(crate) fn unprocessable(detail: Detail, errors: Vec<eapp::FieldError>) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail.say(Lang::En))
+        .saying(detail)
+        .with_errors(
+            errors
+                .into_iter()
+                .map(|e| FieldProblem::new(e.field, e.message).saying(e.issue))
+                .collect(),
+        )
 }
 
 pub fn conflict(detail: impl Into<String>) -> Problem {

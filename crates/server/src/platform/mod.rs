@@ -31,6 +31,7 @@ pub(crate) mod opendata_usage;
 mod pages;
 mod pages_aeo;
 mod pages_aeo_cases;
+mod pages_queue;
 mod pages_session;
 mod pages_vehicles;
 mod queue_api;

@@ -16,12 +16,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json_;
 
 use super::caller::Caller;
+use super::i18n::problems::Sentence;
 use super::opendata_datasets::{DATASETS, DatasetDef, find, meta, publisher};
 use super::opendata_releases::{
     Changes, Loaded, Outcome, changes_of, load, publish, require, row_object,
 };
 use super::{casework, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, said};
 use crate::{AppState, Problem};
 
 pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
@@ -190,12 +191,15 @@ fn param_problem(param: &str, detail: String) -> Problem {
         field: param.into(),
         message: detail,
         line: None,
+        said: None,
     }])
 }
 
 /// A query error as a 400 naming the parameter and what it allows.
 pub(crate) fn query_problem(e: opendata::QueryError) -> Problem {
-    param_problem(e.param(), e.to_string())
+    let mut problem = param_problem(e.param(), e.to_string());
+    problem.errors[0].said = said(e.clone());
+    problem.saying(Sentence(e))
 }
 
 #[derive(Serialize)]

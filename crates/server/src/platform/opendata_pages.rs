@@ -8,7 +8,7 @@ use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 use opendata::{ColumnStats, ColumnType, Page, Table, Value};
 
-use super::i18n::{Lang, opendata as words};
+use super::i18n::{Lang, badges as badge_words, opendata as words};
 use super::opendata_api::{
     api_base, badges, entries, origin, query_pairs, query_problem, query_string, release_summary,
     take_version,
@@ -253,9 +253,9 @@ async fn dataset_view(
             None => { p.alert { (t.not_published_alert) } }
             Some(l) => {
                 p.badges {
-                    @for b in badges(def, l).all() { (PreEscaped(b.to_svg())) " " }
+                    @for b in badges(def, l).all() { (PreEscaped(badge_words::svg(lang, b))) " " }
                 }
-                ul.hint { @for b in badges(def, l).all() { li { strong { (b.name) } ": " (b.detail) } } }
+                ul.hint { @for b in badges(def, l).all() { li { strong { (badge_words::name(lang, b)) } (t.badge_colon) (badge_words::detail(lang, b)) } } }
                 h2 { ((t.version_heading)(l.record.version, &release_date(&l.record), l.record.row_count)) }
                 (downloads(lang, base, l))
                 h2 { (t.charts) }
@@ -265,7 +265,7 @@ async fn dataset_view(
                 h2 #query { (t.query) }
                 (query_form(lang, def, &l.table, pairs, &releases.iter().map(|r| r.version).collect::<Vec<_>>(), l.record.version))
                 @match &result {
-                    Err(p) => { div.alert role="alert" { (problem_text(p)) } }
+                    Err(p) => { div.alert role="alert" { (problem_text(lang, p)) } }
                     Ok(None) => {}
                     Ok(Some(page)) => {
                         p { ((t.matching)(page.matched, page.rows.len())) }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use auth::Denied;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use eapp::{Action, ApplicationKind, FieldKind, Status};
@@ -41,7 +41,7 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
             .layer(axum::extract::DefaultBodyLimit::max(
                 crate::limits::MAX_UPLOAD_BYTES,
             )),
-        ("GET", "/review-queue") => get(queue_page),
+        ("GET", "/review-queue") => get(super::pages_queue::queue_page),
         ("GET", "/vehicles") => get(super::pages_vehicles::list),
         ("POST", "/vehicles") => post(super::pages_vehicles::record_submit),
         ("POST", "/vehicles/import") => post(super::pages_vehicles::import_submit).layer(
@@ -113,20 +113,14 @@ pub(crate) fn problem_box(message: Option<&str>) -> Markup {
     html! { @if let Some(m) = message { div.alert role="alert" { (m) } } }
 }
 
-pub(crate) fn problem_text(p: &Problem) -> String {
-    let mut text = p.detail.clone();
-    for e in &p.errors {
-        text.push_str(&format!(" {}: {}.", e.field, e.message));
-    }
-    text
-}
+pub(crate) use super::i18n::problems::problem_text;
 
-fn badge(lang: Lang, status: &str) -> Markup {
+pub(crate) fn badge(lang: Lang, status: &str) -> Markup {
     let label = Status::parse(status).map_or(status, i18n::eapp::t(lang).status);
     html! { span class=(format!("badge {status}")) { (label) } }
 }
 
-fn clock_line(lang: Lang, clock: &casework::ClockView) -> Markup {
+pub(crate) fn clock_line(lang: Lang, clock: &casework::ClockView) -> Markup {
     let t = i18n::eapp::t(lang);
     html! {
         span class=(format!("clock {}", clock.state)) {
@@ -140,7 +134,7 @@ fn clock_line(lang: Lang, clock: &casework::ClockView) -> Markup {
     }
 }
 
-fn kind_title(lang: Lang, kind: &str) -> &str {
+pub(crate) fn kind_title(lang: Lang, kind: &str) -> &str {
     ApplicationKind::parse(kind).map_or(kind, i18n::eapp::t(lang).title)
 }
 
@@ -372,7 +366,7 @@ async fn new_submit(
                     &caller,
                     &values,
                     &clients,
-                    Some(&problem_text(&problem)),
+                    Some(&problem_text(ctx.lang, &problem)),
                 ),
             ));
         }
@@ -387,7 +381,7 @@ async fn new_submit(
         if let Err(problem) = act_on_case(&state, &caller, &case.id, case.version, submit).await {
             return Ok(with_msg(
                 &case.id,
-                &(i18n::eapp::t(ctx.lang).saved_not_submitted)(&problem_text(&problem)),
+                &(i18n::eapp::t(ctx.lang).saved_not_submitted)(&problem_text(ctx.lang, &problem)),
             )
             .into_response());
         }
@@ -546,7 +540,9 @@ async fn edit_submit(
     let t = i18n::eapp::t(ctx.lang);
     match edit_case(&state, &caller, &id, version, fields).await {
         Ok(_) => with_msg(&id, t.saved).into_response(),
-        Err(problem) => with_msg(&id, &(t.not_saved)(&problem_text(&problem))).into_response(),
+        Err(problem) => {
+            with_msg(&id, &(t.not_saved)(&problem_text(ctx.lang, &problem))).into_response()
+        }
     }
 }
 
@@ -571,12 +567,13 @@ async fn assign_submit(
             with_msg(&id, t.assigned_to_you.trim_end()).into_response()
         }
         Ok(_) => with_msg(&id, t.released).into_response(),
-        Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
+        Err(problem) => with_msg(&id, &problem_text(ctx.lang, &problem)).into_response(),
     }
 }
 
 async fn act_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -600,55 +597,11 @@ async fn act_submit(
     };
     match act_on_case(&state, &caller, &id, version, req).await {
         Ok(_) => Redirect::to(&format!("/applications/{id}")).into_response(),
-        Err(problem) => with_msg(&id, &problem_text(&problem)).into_response(),
+        Err(problem) => with_msg(&id, &problem_text(ctx.lang, &problem)).into_response(),
     }
 }
 
-#[derive(Deserialize)]
-struct QueueFilter {
-    assigned: Option<String>,
-}
-
-async fn queue_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    caller: Caller,
-    Query(q): Query<QueueFilter>,
-) -> Result<Response, Problem> {
-    let items =
-        super::queue_api::open_cases(&state, &caller, None, None, q.assigned.as_deref(), "due")
-            .await?;
-    let (t, c) = (i18n::eapp::t(ctx.lang), i18n::common(ctx.lang));
-    let mut res = page(
-        &ctx,
-        StatusCode::OK,
-        t.review_queue,
-        html! {
-            h1 { (t.review_queue) }
-            p { a href="/review-queue" { (t.all_open) } " · " a href="/review-queue?assigned=none" { (t.unassigned) } " · " a href="/review-queue?assigned=me" { (t.mine) } }
-            table.cases {
-                thead { tr { th { (t.due) } th { (c.reference) } th { (t.kind) } th { (c.company) } th { (c.status) } th { (t.assigned) } } }
-                tbody {
-                    @for i in &items {
-                        tr class=(format!("clock-{}", i.clock.state)) {
-                            td { (clock_line(ctx.lang, &i.clock)) }
-                            td { a href=(format!("/applications/{}", i.id)) { (i.reference) } }
-                            td { (kind_title(ctx.lang, &i.kind)) }
-                            td { (i.company_id) }
-                            td { (badge(ctx.lang, &i.status)) }
-                            td { (i.assigned_to.as_deref().map_or("—", |a| if Some(a) == caller_id(&caller) { t.me } else { t.another_officer })) }
-                        }
-                    }
-                }
-            }
-        },
-    );
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
-}
-
-fn caller_id(caller: &Caller) -> Option<&str> {
+pub(crate) fn caller_id(caller: &Caller) -> Option<&str> {
     match &caller.actor {
         auth::Actor::User { id, .. } => Some(id),
         _ => None,

@@ -132,7 +132,7 @@ pub(crate) async fn upload_evidence(
     };
     let (media_type, filename) = match checked_file(&headers, &filename, &bytes) {
         Ok(checked) => checked,
-        Err(p) => return msg_redirect("/aeo", &problem_text(&p)),
+        Err(p) => return msg_redirect("/aeo", &problem_text(ctx.lang, &p)),
     };
     let stored = super::aeo_evidence::store_evidence(
         &state,
@@ -145,7 +145,7 @@ pub(crate) async fn upload_evidence(
     .await;
     match stored {
         Ok(_) => msg_redirect("/aeo", &(t.uploaded)(&filename)),
-        Err(p) => msg_redirect("/aeo", &problem_text(&p)),
+        Err(p) => msg_redirect("/aeo", &problem_text(ctx.lang, &p)),
     }
 }
 
@@ -311,7 +311,7 @@ pub(crate) async fn apply_submit(
                     &caller,
                     &evidence,
                     &values,
-                    Some(&problem_text(&problem)),
+                    Some(&problem_text(ctx.lang, &problem)),
                 ),
             ))
         }
@@ -422,6 +422,7 @@ pub(crate) async fn case_page(
 
 pub(crate) async fn act_submit(
     State(state): State<AppState>,
+    ctx: PageCtx,
     caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -442,6 +443,6 @@ pub(crate) async fn act_submit(
     let to = format!("/aeo/cases/{id}");
     match act_on_aeo(&state, &caller, &id, version, req).await {
         Ok(_) => Redirect::to(&to).into_response(),
-        Err(problem) => msg_redirect(&to, &problem_text(&problem)),
+        Err(problem) => msg_redirect(&to, &problem_text(ctx.lang, &problem)),
     }
 }

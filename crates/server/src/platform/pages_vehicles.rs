@@ -13,6 +13,7 @@ use serde::Deserialize;
 use vehicles::ClearanceInput;
 
 use super::caller::{Caller, csrf_token};
+use super::i18n::problems::{detail_text, field_message, field_name};
 use super::i18n::{self, Lang, vehicles as words};
 use super::pages::{csrf_field, problem_box, problem_text, redirect_with_msg};
 use super::platform;
@@ -89,7 +90,7 @@ pub(crate) fn line_report(lang: Lang, errors: &[FieldProblem]) -> Markup {
             thead { tr { th { (t.line) } th { (t.field) } th { (t.problem) } } }
             tbody {
                 @for e in errors {
-                    tr { td { (e.line.map_or(String::new(), |l| l.to_string())) } td { (e.field) } td { (e.message) } }
+                    tr { td { (e.line.map_or(String::new(), |l| l.to_string())) } td { (field_name(lang, &e.field)) } td { (field_message(lang, e)) } }
                 }
             }
         }
@@ -212,7 +213,7 @@ pub(crate) async fn record_submit(
                 .into_response(),
         ),
         Err(p) => {
-            let notice = problem_box(Some(&problem_text(&p)));
+            let notice = problem_box(Some(&problem_text(ctx.lang, &p)));
             list_page(
                 &state,
                 &ctx,
@@ -254,7 +255,7 @@ pub(crate) async fn import_submit(
         }
         Err(p) => {
             let notice = html! {
-                div.alert role="alert" { (p.detail) }
+                div.alert role="alert" { (detail_text(ctx.lang, &p)) }
                 @if !p.errors.is_empty() { (line_report(ctx.lang, &p.errors)) }
             };
             list_page(
@@ -383,7 +384,7 @@ pub(crate) async fn status_submit(
             tx.commit().await?;
             (t.status_now)(status.as_str())
         }
-        Err(e) => (t.not_changed)(&Problem::from(e).detail),
+        Err(e) => (t.not_changed)(&detail_text(ctx.lang, &Problem::from(e))),
     };
     Ok(redirect_with_msg(&to, &message).into_response())
 }
@@ -404,7 +405,7 @@ pub(crate) async fn amend_submit(
         return Ok(redirect_with_msg(&to, t.reload).into_response());
     };
     let message = match validated(&input) {
-        Err(p) => (t.not_saved)(&problem_text(&p)),
+        Err(p) => (t.not_saved)(&problem_text(ctx.lang, &p)),
         Ok((clearance, _)) if !clearance.vin.as_str().eq_ignore_ascii_case(&key) => {
             t.vin_fixed.to_string()
         }
@@ -424,7 +425,7 @@ pub(crate) async fn amend_submit(
                     tx.commit().await?;
                     t.amended.to_string()
                 }
-                Err(e) => (t.not_saved)(&Problem::from(e).detail),
+                Err(e) => (t.not_saved)(&detail_text(ctx.lang, &Problem::from(e))),
             }
         }
     };

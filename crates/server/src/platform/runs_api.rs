@@ -77,6 +77,7 @@ fn config_problem(errors: Vec<String>) -> Problem {
                 field: e.split(':').next().unwrap_or("config").trim().to_string(),
                 message: e,
                 line: None,
+                said: None,
             })
             .collect(),
     )

@@ -17,8 +17,10 @@ use vehicles::{AgencyScope, Anomaly, ClearanceInput};
 use super::accounts_api::json_body;
 use super::applications_api::expected_version;
 use super::errors::forbidden;
+use super::i18n::Lang;
+use super::i18n::vehicle_problems::VehicleDetail;
 use super::{Caller, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
@@ -52,20 +54,15 @@ pub(crate) fn validated(
     input: &ClearanceInput,
 ) -> Result<(vehicles::Clearance, BTreeMap<String, String>), Problem> {
     let clearance = vehicles::validate(input).map_err(|issues| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The clearance record has errors.",
-        )
-        .with_errors(
-            issues
-                .into_iter()
-                .map(|i| FieldProblem {
-                    field: i.field.to_string(),
-                    message: i.message,
-                    line: None,
-                })
-                .collect(),
-        )
+        let detail = VehicleDetail::RecordHasErrors;
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail.say(Lang::En))
+            .saying(detail)
+            .with_errors(
+                issues
+                    .into_iter()
+                    .map(|i| FieldProblem::new(i.field, i.message).saying(i.issue))
+                    .collect(),
+            )
     })?;
     let facts = facts_of(&clearance);
     Ok((clearance, facts))

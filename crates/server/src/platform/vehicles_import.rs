@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vehicles::Anomaly;
 
+use super::i18n::Lang;
+use super::i18n::vehicle_problems::VehicleDetail;
 use super::vehicles_api::facts_of;
 use super::{Caller, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 /// Data rows per file: a day's clearances at the busiest port fit many times over.
@@ -30,16 +32,18 @@ pub(crate) struct Imported {
     pub lines: Vec<ImportedLine>,
 }
 
-fn rejected(detail: String, errors: Vec<FieldProblem>) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail).with_errors(errors)
+fn refused(status: StatusCode, detail: VehicleDetail) -> Problem {
+    Problem::new(status, detail.say(Lang::En)).saying(detail)
 }
 
-fn line_problem(line: usize, field: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.to_string(),
-        message: message.into(),
-        line: Some(line),
-    }
+fn rejected(detail: VehicleDetail, errors: Vec<FieldProblem>) -> Problem {
+    refused(StatusCode::UNPROCESSABLE_ENTITY, detail).with_errors(errors)
+}
+
+fn line_problem(line: usize, field: &str, said: impl Say + 'static) -> FieldProblem {
+    FieldProblem::new(field, said.say(Lang::En))
+        .at_line(line)
+        .saying(said)
 }
 
 /// Checks the whole file, then records every row in one transaction: nothing is half
@@ -51,20 +55,20 @@ pub(crate) async fn import_csv(
     bytes: &[u8],
 ) -> Result<Imported, Problem> {
     let report = vehicles::parse_csv(bytes);
-    if let Some(message) = report.file_error {
-        return Err(Problem::new(
+    if let Some(error) = report.file_error {
+        return Err(refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The file cannot be read: {message}"),
+            VehicleDetail::Unreadable(error),
         ));
     }
     let rows = report.accepted.len() + report.rejected.len();
     if rows == 0 {
-        return Err(rejected("The file has no data rows.".into(), Vec::new()));
+        return Err(rejected(VehicleDetail::NoDataRows, Vec::new()));
     }
     if rows > MAX_IMPORT_ROWS {
-        return Err(Problem::new(
+        return Err(refused(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("{rows} rows: at most {MAX_IMPORT_ROWS} per file; split it."),
+            VehicleDetail::TooManyRows(rows, MAX_IMPORT_ROWS),
         ));
     }
     let mut errors: Vec<FieldProblem> = report
@@ -73,17 +77,13 @@ pub(crate) async fn import_csv(
         .flat_map(|r| {
             r.issues
                 .iter()
-                .map(|i| line_problem(r.line, i.field, i.message.clone()))
+                .map(|i| line_problem(r.line, i.field, i.issue.clone()))
         })
         .collect();
     let store = &platform(state).store;
     for (line, clearance) in &report.accepted {
         if store.vehicle(clearance.vin.as_str()).await?.is_some() {
-            errors.push(line_problem(
-                *line,
-                "vin",
-                "already on record; amend it instead",
-            ));
+            errors.push(line_problem(*line, "vin", VehicleDetail::VinOnRecord));
         } else if store
             .vehicle(&clearance.certificate_number)
             .await?
@@ -92,7 +92,7 @@ pub(crate) async fn import_csv(
             errors.push(line_problem(
                 *line,
                 "certificate_number",
-                "already used by another clearance",
+                VehicleDetail::CertificateUsed,
             ));
         }
     }
@@ -104,9 +104,7 @@ pub(crate) async fn import_csv(
             lines.len()
         };
         return Err(rejected(
-            format!(
-                "{bad_lines} of {rows} rows cannot be imported, so none was; fix them and send the whole file again."
-            ),
+            VehicleDetail::RowsRefused(bad_lines, rows),
             errors,
         ));
     }

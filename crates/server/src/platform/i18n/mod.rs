@@ -5,12 +5,18 @@
 //! pages use these; JSON APIs and problem bodies stay English.
 
 pub(crate) mod aeo;
+pub(crate) mod aeo_problems;
 mod aeo_questions;
+pub(crate) mod badges;
 pub(crate) mod data;
+pub(crate) mod data_problems;
 pub(crate) mod eapp;
 pub(crate) mod opendata;
+pub(crate) mod problems;
+pub(crate) mod query_problems;
 pub(crate) mod session;
 pub(crate) mod training;
+pub(crate) mod vehicle_problems;
 pub(crate) mod vehicles;
 
 pub(crate) use crate::web::Lang;
