@@ -26,5 +26,5 @@ pub use form::{
 pub use kind::ApplicationKind;
 pub use workflow::{
     Action, Decision, Party, RULING_VALIDITY_YEARS, Status, TRANSITIONS, TransitionError,
-    allowed_actions, check_decision, transition,
+    allowed_actions, check_decision, entitled_parties, transition,
 };

@@ -188,14 +188,21 @@ pub fn allowed_actions(from: Status, party: Party) -> Vec<Action> {
         .collect()
 }
 
-fn wrong_party_message(action: Action, party: Party) -> String {
-    let entitled: Vec<&str> = Party::ALL
+/// The parties that may take `action` from some status, in [`Party::ALL`] order.
+pub fn entitled_parties(action: Action) -> Vec<Party> {
+    Party::ALL
         .into_iter()
         .filter(|p| {
             TRANSITIONS
                 .iter()
                 .any(|(_, a, tp, _)| *a == action && tp == p)
         })
+        .collect()
+}
+
+fn wrong_party_message(action: Action, party: Party) -> String {
+    let entitled: Vec<&str> = entitled_parties(action)
+        .into_iter()
         .map(Party::as_str)
         .collect();
     format!(

@@ -152,7 +152,7 @@ fn eapp_party(party: ::eapp::Party) -> &'static str {
 
 impl Say for ::eapp::TransitionError {
     fn say(&self, lang: Lang) -> String {
-        use ::eapp::{Party, TRANSITIONS, TransitionError as E};
+        use ::eapp::{TRANSITIONS, TransitionError as E};
         if lang == Lang::En {
             return self.to_string();
         }
@@ -160,13 +160,8 @@ impl Say for ::eapp::TransitionError {
         let step = |a: ::eapp::Action| (t.event)(a.as_str());
         match *self {
             E::WrongParty { action, party } => {
-                let entitled: Vec<&str> = Party::ALL
+                let entitled: Vec<&str> = ::eapp::entitled_parties(action)
                     .into_iter()
-                    .filter(|p| {
-                        TRANSITIONS
-                            .iter()
-                            .any(|(_, a, tp, _)| *a == action && tp == p)
-                    })
                     .map(eapp_party)
                     .collect();
                 format!(
