@@ -260,7 +260,11 @@ impl Classifier {
         ];
         let mut embedded = None;
         if let Some(s) = self.semantic.as_deref() {
-            embedded = s.encoder.encode(&[text]).ok().and_then(|mut v| v.pop());
+            embedded = s
+                .encoder
+                .encode_queries(&[text])
+                .ok()
+                .and_then(|mut v| v.pop());
             let (nom, ex) = embedded
                 .as_ref()
                 .map(|v| s.dense.score(v))

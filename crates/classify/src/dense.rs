@@ -97,9 +97,10 @@ impl Dense {
         let mut best_nom = vec![f32::MIN; self.positions];
         let mut best_ex = vec![f32::MIN; self.positions];
         let (q, q_scale) = quantise(query);
-        let rows = self.quantised.values.chunks_exact(self.dim);
-        for (row, (v, scale)) in rows.zip(&self.quantised.scales).enumerate() {
-            let s = dot_i8(v, &q) as f32 * scale * q_scale;
+        let mut dots = vec![0i32; self.quantised.scales.len()];
+        dot_rows(&self.quantised.values, &q, &mut dots);
+        for (row, (&d, scale)) in dots.iter().zip(&self.quantised.scales).enumerate() {
+            let s = d as f32 * scale * q_scale;
             let best = if row < self.nomenclature_rows {
                 &mut best_nom
             } else {
@@ -144,7 +145,32 @@ pub fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
     (q, scale)
 }
 
+/// `out[r] = dot_i8(row r of rows, q)`: the scan that scores every stored vector. Compiled a
+/// second time for AVX2 (twice the lanes of the SSE2 baseline) and chosen at run time.
+fn dot_rows(rows: &[i8], q: &[i8], out: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been seen to support AVX2.
+        return unsafe { dot_rows_avx2(rows, q, out) };
+    }
+    dot_rows_body(rows, q, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn dot_rows_avx2(rows: &[i8], q: &[i8], out: &mut [i32]) {
+    dot_rows_body(rows, q, out)
+}
+
+#[inline(always)]
+fn dot_rows_body(rows: &[i8], q: &[i8], out: &mut [i32]) {
+    for (row, o) in rows.chunks_exact(q.len()).zip(out) {
+        *o = dot_i8(row, q);
+    }
+}
+
 /// Integer dot product; integer addition is associative, so the compiler vectorises it as is.
+#[inline(always)]
 pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
 }

@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::Config;
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
+mod bert;
 pub mod e5;
+pub mod matmul;
 
 /// Tokens beyond this are cut: goods descriptions are short, and attention cost grows with
 /// the square of the length.
@@ -37,7 +39,7 @@ pub enum EncoderError {
 }
 
 enum Network {
-    Bert(BertModel),
+    Bert(bert::Bert),
     E5(e5::E5),
 }
 
@@ -99,7 +101,7 @@ impl Encoder {
         // SAFETY: the weights file is memory-mapped read-only and not modified while mapped.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
             .map_err(|e| load_err(e.to_string()))?;
-        let model = BertModel::load(vb, &config).map_err(|e| load_err(e.to_string()))?;
+        let model = bert::Bert::load(vb, &config).map_err(|e| load_err(e.to_string()))?;
         let dim = config.hidden_size;
         Ok(Encoder {
             network: Network::Bert(model),
@@ -189,6 +191,14 @@ impl Encoder {
     /// Mean-pooled, L2-normalised embeddings, one per text, each `dim()` long; the texts as
     /// given, with no prefix.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
+        if candle_core::utils::get_num_threads() == 1 {
+            on_this_thread(|| self.encode_here(texts))
+        } else {
+            self.encode_here(texts)
+        }
+    }
+
+    fn encode_here(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -212,7 +222,7 @@ impl Encoder {
         let mask = Tensor::from_vec(flat(&|e| e.get_attention_mask()), (n, len), &self.device)
             .map_err(|e| run(&e))?;
         let hidden = match &self.network {
-            Network::Bert(model) => model.forward(&ids, &types, Some(&mask)),
+            Network::Bert(model) => model.forward(&ids, &types, &mask),
             Network::E5(model) => model.forward(&flat(&|e| e.get_ids()), &mask),
         }
         .map_err(|e| run(&e))?;
@@ -227,6 +237,27 @@ impl Encoder {
         .map_err(|e| run(&e))?;
         pooled.to_vec2::<f32>().map_err(|e| run(&e))
     }
+}
+
+/// Runs `f` on the calling thread, as the only worker of a rayon pool of its own.
+///
+/// Why: candle's softmax and layer norm split their rows with rayon whatever the thread count.
+/// Called from outside a pool, each split hands the work to the global pool's thread and
+/// sleeps until it is done: about twenty wake-ups a query, and a spinning worker taking the
+/// other core from concurrent requests. In a one-thread pool of the caller's own, rayon runs
+/// the split in place.
+fn on_this_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    thread_local! {
+        static POOL: Option<rayon::ThreadPool> = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+            .ok();
+    }
+    POOL.with(|pool| match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    })
 }
 
 /// Dot product of two unit vectors: their cosine similarity.
