@@ -177,12 +177,18 @@ fn constant_eq(a: &str, b: &str) -> bool {
 /// body intact (a form body is read to find the field, then put back).
 async fn check_csrf(req: Request, session: &str) -> Result<Request, Response> {
     let expected = csrf_token(session);
+    // A page's form gets a page in the reader's language; an API call gets a problem.
+    let page = (!req.uri().path().starts_with("/api/"))
+        .then(|| (req.uri().clone(), req.headers().clone()));
     let forbidden = || {
-        Problem::new(
+        match &page {
+        Some((uri, headers)) => super::pages_session::stale_form(uri, headers),
+        None => Problem::new(
             StatusCode::FORBIDDEN,
             "Missing or wrong CSRF token: send the X-CSRF-Token header, or submit the form from our page.",
         )
-        .into_response()
+        .into_response(),
+    }
     };
     // Multipart forms (file uploads) carry the token in their action's query string.
     let in_query = req

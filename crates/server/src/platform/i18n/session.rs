@@ -10,6 +10,8 @@ pub(crate) struct Session {
     pub fill_in: &'static str,
     pub wrong: &'static str,
     pub throttled: fn(u64) -> String,
+    pub stale_form_title: &'static str,
+    pub stale_form: &'static str,
 }
 
 pub(crate) static EN: Session = Session {
@@ -20,6 +22,8 @@ pub(crate) static EN: Session = Session {
     fill_in: "Fill in e-mail and password.",
     wrong: "Wrong e-mail or password.",
     throttled: |wait| format!("Too many failed sign-ins; try again in {wait} seconds."),
+    stale_form_title: "The form has expired",
+    stale_form: "This form was not sent from your current session (it may be from an old tab, or from before you signed in again), so nothing was changed. Go back, reload the page and send it again.",
 };
 
 pub(crate) static ZH_TW: Session = Session {
@@ -30,6 +34,8 @@ pub(crate) static ZH_TW: Session = Session {
     fill_in: "請填寫電子郵件與密碼。",
     wrong: "電子郵件或密碼錯誤。",
     throttled: |wait| format!("登入失敗次數過多，請於 {wait} 秒後再試。"),
+    stale_form_title: "表單已失效",
+    stale_form: "此表單並非由您目前的登入工作階段送出（可能來自舊的分頁，或您之後已重新登入），因此未做任何變更。請返回上一頁，重新載入後再送出一次。",
 };
 
 pub(crate) fn t(lang: Lang) -> &'static Session {
