@@ -15,6 +15,7 @@ pub(crate) mod opendata;
 pub(crate) mod problems;
 pub(crate) mod query_problems;
 pub(crate) mod session;
+mod store_problems;
 pub(crate) mod training;
 pub(crate) mod vehicle_problems;
 pub(crate) mod vehicles;
