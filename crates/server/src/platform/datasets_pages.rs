@@ -14,7 +14,7 @@ use serde::Deserialize;
 use store::datasets::VersionMeta;
 
 use super::caller::csrf_token;
-use super::datasets::{Input, load_card, may_register, register, sources};
+use super::datasets::{Input, load_card, may_register, register, source_problem, sources};
 use super::datasets_api::form_upload;
 use super::i18n::problems::detail_text;
 use super::i18n::{self, Lang, data as words};
@@ -194,10 +194,7 @@ pub(crate) async fn register_submit(
     };
     let result = match platform::Source::parse(&form.source) {
         Ok(source) => register(&state, &caller, form.name.trim(), Input::Source(source)).await,
-        Err(e) => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("source: {e}."),
-        )),
+        Err(e) => Err(source_problem(e)),
     };
     after_register(&state, &ctx, &caller, result).await
 }

@@ -242,7 +242,7 @@ pub(crate) async fn correct(
     let name = match set.strip_prefix("dataset:") {
         Some(r) => {
             platform::DatasetRef::parse(r)
-                .map_err(Problem::bad_request)?
+                .map_err(|e| Problem::bad_request(e.to_string()))?
                 .name
         }
         None => {

@@ -14,6 +14,7 @@ pub(crate) mod eapp;
 pub(crate) mod opendata;
 pub(crate) mod problems;
 pub(crate) mod query_problems;
+pub(crate) mod run_problems;
 pub(crate) mod session;
 mod store_problems;
 pub(crate) mod training;
