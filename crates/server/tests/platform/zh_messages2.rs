@@ -328,4 +328,42 @@ async fn refused_store_writes_follow_the_language() {
         problem["detail"],
         "nothing to roll back: the installation's own model serves"
     );
+
+    // Amending a clearance to a certificate number another clearance has.
+    for (vin, certificate) in [
+        ("1HGCM82633A004352", "CC-2026-0001"),
+        ("JHMCM56557C404453", "CC-2026-0002"),
+    ] {
+        let (status, body) = p
+            .post(
+                As::Officer,
+                "/api/v1/vehicles",
+                json!({
+                    "vin": vin, "make": "Honda", "model": "Accord", "model_year": "2003",
+                    "body_type": "sedan", "engine_number": "J30A4-123456", "engine_cc": "2997",
+                    "fuel": "petrol", "colour": "silver", "declaration_number": "AA123456789012",
+                    "clearance_date": "2026-11-20", "duties_twd": "125000",
+                    "certificate_number": certificate
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let token = csrf(&p, As::Officer).await;
+    let body = format!(
+        "csrf={token}&version=1&vin=JHMCM56557C404453&make=Honda&model=Accord&model_year=2003&body_type=sedan&engine_number=J30A4-123456&engine_cc=2997&fuel=petrol&colour=silver&declaration_number=AA123456789012&clearance_date=2026-11-20&duties_twd=125000&certificate_number=CC-2026-0001"
+    );
+    let path = "/vehicles/JHMCM56557C404453/amend";
+    let html = post_and_follow(&p, As::Officer, path, "zh-TW", body.clone()).await;
+    has_all(
+        &html,
+        &["使用此完稅證明書號碼的通關紀錄已存在。"],
+        &["already exists"],
+    );
+    let html = post_and_follow(&p, As::Officer, path, "en", body).await;
+    has_all(
+        &html,
+        &["Not saved: a clearance with this certificate number already exists."],
+        &["已存在"],
+    );
 }

@@ -28,9 +28,9 @@ impl Say for Taken {
             Taken::Version { name, version } => format!("{name} 的第 {version} 版"),
             Taken::ModelVersion { version } => format!("模型版本 {version}"),
             Taken::Clearance { vin, certificate } => {
-                format!("車身號碼 {vin} 或完稅證明 {certificate} 的通關紀錄")
+                format!("車身號碼 {vin} 或完稅證明書號碼 {certificate} 的通關紀錄")
             }
-            Taken::Certificate => "使用此完稅證明號碼的通關紀錄".into(),
+            Taken::Certificate => "使用此完稅證明書號碼的通關紀錄".into(),
         };
         format!("{what}已存在。")
     }
