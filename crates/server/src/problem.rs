@@ -112,6 +112,8 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        // For `web::problem_page`, which words it on a page for a browser.
+        res.extensions_mut().insert(std::sync::Arc::new(self));
         res
     }
 }

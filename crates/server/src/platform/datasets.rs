@@ -7,7 +7,7 @@ use platform::{CardContext, DataCard, LabelledRow, ParseError, Source, SourceErr
 use store::datasets::{Added, DatasetRow, DatasetVersion, VersionMeta};
 
 use super::i18n::Lang;
-use super::i18n::data_problems::Registering;
+use super::i18n::data_problems::{Missing, Registering};
 use super::i18n::problems::Sentence;
 use super::{Caller, platform};
 use crate::problem::{FieldProblem, Say};
@@ -233,7 +233,13 @@ pub(crate) fn version_number(name: &str, raw: &str) -> Result<i64, Problem> {
         .parse::<i64>()
         .ok()
         .filter(|v| *v > 0)
-        .ok_or_else(|| Problem::not_found(format!("No version {raw:?} of data set {name}.")))
+        .ok_or_else(|| {
+            Missing::Version {
+                name: name.to_string(),
+                version: format!("{raw:?}"),
+            }
+            .problem()
+        })
 }
 
 /// A version's metadata and card.
@@ -247,7 +253,13 @@ pub(crate) async fn load_card(
         .store
         .dataset_version(name, Some(n))
         .await?
-        .ok_or_else(|| Problem::not_found(format!("No version {n} of data set {name}.")))?;
+        .ok_or_else(|| {
+            Missing::Version {
+                name: name.to_string(),
+                version: n.to_string(),
+            }
+            .problem()
+        })?;
     let card = serde_json::from_str(&stored.card).map_err(|e| {
         tracing::error!(error = %e, name, version = n, "a stored data card does not parse");
         Problem::new(

@@ -3,7 +3,7 @@
 //! Traditional Chinese (Accept-Language: zh-TW) and in English (`?lang=en`), while the JSON
 //! API and problem bodies keep their English words.
 
-use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
 use serde_json::json;
 
 use crate::harness::{As, Options, Platform, start};
@@ -366,4 +366,73 @@ async fn refused_store_writes_follow_the_language() {
         &["Not saved: a clearance with this certificate number already exists."],
         &["已存在"],
     );
+}
+
+/// A page's address as a browser asks for it (Accept: text/html); the status, content type
+/// and body.
+async fn browse(
+    p: &Platform,
+    who: As,
+    path: &str,
+    lang: &str,
+    accept: &str,
+) -> (u16, String, String) {
+    let res = p
+        .server
+        .client
+        .get(p.server.url(path))
+        .header(COOKIE, cookie(p, who))
+        .header(ACCEPT_LANGUAGE, lang)
+        .header(ACCEPT, accept)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let content_type = res.headers()[CONTENT_TYPE].to_str().unwrap().to_string();
+    (status, content_type, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn missing_data_sets_are_pages_in_the_language() {
+    let p = start(Options::default()).await;
+    let html_accept = "text/html,application/xhtml+xml,*/*;q=0.8";
+    for (path, zh, en) in [
+        (
+            "/datasets/nosuch",
+            "沒有名為 nosuch 的資料集。",
+            "No data set nosuch.",
+        ),
+        (
+            "/datasets/nosuch/9",
+            "資料集 nosuch 沒有版本 9。",
+            "No version 9 of data set nosuch.",
+        ),
+    ] {
+        let (status, content_type, html) =
+            browse(&p, As::DataScientist, path, "zh-TW", html_accept).await;
+        assert_eq!(
+            (status, content_type.starts_with("text/html")),
+            (404, true),
+            "{html}"
+        );
+        has_all(&html, &["找不到", zh], &[en]);
+        let (status, _, html) = browse(
+            &p,
+            As::DataScientist,
+            &format!("{path}?lang=en"),
+            "zh-TW",
+            html_accept,
+        )
+        .await;
+        assert_eq!(status, 404);
+        has_all(&html, &["Not Found", en], &[zh]);
+        // A client that does not ask for HTML keeps the English problem.
+        let (status, content_type, body) =
+            browse(&p, As::DataScientist, path, "zh-TW", "*/*").await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (404, "application/problem+json")
+        );
+        has_all(&body, &[en], &[zh]);
+    }
 }
