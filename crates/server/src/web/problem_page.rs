@@ -13,7 +13,31 @@ use maud::html;
 use super::Lang;
 use super::layout::{PageCtx, page};
 use crate::platform::i18n::problems::detail_text;
-use crate::problem::Problem;
+use crate::problem::{Problem, Say};
+
+/// An error raised below the handlers (the router, a body limit, the timeout, an extractor
+/// that could not read a form): its status and the library's plain text.
+#[derive(Debug, Clone)]
+pub struct Bare {
+    pub status: u16,
+    pub text: String,
+}
+
+impl Say for Bare {
+    fn say(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.text.clone();
+        }
+        match self.status {
+            404 => "找不到此網址。".into(),
+            405 => "此網址不接受這種請求方式。".into(),
+            408 => "請求處理逾時，請稍後再試。".into(),
+            413 => "送出的內容過大。".into(),
+            400 | 415 | 422 => format!("無法讀取送出的內容（{}）。", self.text),
+            _ => format!("無法處理此請求（{}）。", self.text),
+        }
+    }
+}
 
 /// Whether the client asked for HTML, as browsers do when following a link or a form.
 fn wants_html(headers: &HeaderMap) -> bool {

@@ -436,3 +436,27 @@ async fn missing_data_sets_are_pages_in_the_language() {
         has_all(&body, &[en], &[zh]);
     }
 }
+
+#[tokio::test]
+async fn errors_below_the_handlers_are_pages_in_the_language() {
+    let p = start(Options::default()).await;
+    let send = |lang: &'static str| {
+        p.server
+            .client
+            .post(p.server.url("/tariff"))
+            .header(ACCEPT_LANGUAGE, lang)
+            .header(ACCEPT, "text/html")
+            .send()
+    };
+    let res = send("zh-TW").await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert!(res.headers().contains_key("allow"), "Allow is kept");
+    let html = res.text().await.unwrap();
+    has_all(
+        &html,
+        &["此網址不接受這種請求方式。"],
+        &["Method Not Allowed"],
+    );
+    let html = send("en").await.unwrap().text().await.unwrap();
+    has_all(&html, &["Method Not Allowed"], &["此網址不接受"]);
+}
