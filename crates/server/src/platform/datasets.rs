@@ -7,7 +7,8 @@ use platform::{CardContext, DataCard, LabelledRow, ParseError, Source, SourceErr
 use store::datasets::{Added, DatasetRow, DatasetVersion, VersionMeta};
 
 use super::i18n::Lang;
-use super::i18n::data_problems::{Missing, Registering};
+use super::i18n::data_problems::Registering;
+use super::i18n::missing::Missing;
 use super::i18n::problems::Sentence;
 use super::{Caller, platform};
 use crate::problem::{FieldProblem, Say};

@@ -16,7 +16,7 @@ use store::datasets::VersionMeta;
 use super::caller::csrf_token;
 use super::datasets::{Input, load_card, may_register, register, source_problem, sources};
 use super::datasets_api::form_upload;
-use super::i18n::data_problems::Missing;
+use super::i18n::missing::Missing;
 use super::i18n::problems::detail_text;
 use super::i18n::{self, Lang, data as words};
 use super::pages::{csrf_field, redirect_with_msg};

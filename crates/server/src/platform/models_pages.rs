@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::Clash;
 
+use super::i18n::missing::Missing;
 use super::i18n::problems::{Sentence, detail_text};
 use super::i18n::{self, Lang, training as words};
 use super::pages::{csrf_field, redirect_with_msg};
@@ -145,7 +146,7 @@ async fn change(
             let m = store
                 .model(version)
                 .await?
-                .ok_or_else(|| Problem::not_found("No such model version."))?;
+                .ok_or_else(|| Missing::ModelVersion.problem())?;
             if m.proposed_by.as_deref() == Some(who.as_str()) {
                 return Err(refused(Clash::SameReviewer));
             }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::runs::RunRecord;
 
+use super::i18n::missing::Missing;
 use super::i18n::problems::{detail_text, field_message};
 use super::i18n::{self, Lang, training as words};
 use super::pages::{csrf_field, redirect_with_msg};
@@ -240,7 +241,7 @@ pub(crate) async fn run_page(
         Some(f) => f.await?,
         None => None,
     }
-    .ok_or_else(|| Problem::not_found(format!("There is no run {id}.")))?;
+    .ok_or_else(|| Missing::Run { id: id.clone() }.problem())?;
     let events = store.run_events(run.id, 0).await?;
     let epochs: Vec<Value> = events
         .iter()

@@ -393,42 +393,48 @@ async fn browse(
 }
 
 #[tokio::test]
-async fn missing_data_sets_are_pages_in_the_language() {
+async fn missing_records_are_pages_in_the_language() {
     let p = start(Options::default()).await;
     let html_accept = "text/html,application/xhtml+xml,*/*;q=0.8";
-    for (path, zh, en) in [
+    for (who, path, zh, en) in [
         (
+            As::DataScientist,
             "/datasets/nosuch",
             "沒有名為 nosuch 的資料集。",
             "No data set nosuch.",
         ),
         (
+            As::DataScientist,
             "/datasets/nosuch/9",
             "資料集 nosuch 沒有版本 9。",
             "No version 9 of data set nosuch.",
         ),
+        (
+            As::DataScientist,
+            "/runs/999",
+            "沒有訓練作業 999。",
+            "There is no run 999.",
+        ),
+        (
+            As::Officer,
+            "/vehicles/1HGCM82633A004352",
+            "查無車身號碼 1HGCM82633A004352 的通關紀錄。",
+            "No cleared vehicle 1HGCM82633A004352.",
+        ),
     ] {
-        let (status, content_type, html) =
-            browse(&p, As::DataScientist, path, "zh-TW", html_accept).await;
+        let (status, content_type, html) = browse(&p, who, path, "zh-TW", html_accept).await;
         assert_eq!(
             (status, content_type.starts_with("text/html")),
             (404, true),
             "{html}"
         );
         has_all(&html, &["找不到", zh], &[en]);
-        let (status, _, html) = browse(
-            &p,
-            As::DataScientist,
-            &format!("{path}?lang=en"),
-            "zh-TW",
-            html_accept,
-        )
-        .await;
+        let (status, _, html) =
+            browse(&p, who, &format!("{path}?lang=en"), "zh-TW", html_accept).await;
         assert_eq!(status, 404);
         has_all(&html, &["Not Found", en], &[zh]);
         // A client that does not ask for HTML keeps the English problem.
-        let (status, content_type, body) =
-            browse(&p, As::DataScientist, path, "zh-TW", "*/*").await;
+        let (status, content_type, body) = browse(&p, who, path, "zh-TW", "*/*").await;
         assert_eq!(
             (status, content_type.as_str()),
             (404, "application/problem+json")

@@ -139,37 +139,3 @@ impl Say for Registering {
         }
     }
 }
-
-/// A data set or a version of one that is not registered.
-#[derive(Debug, Clone)]
-pub(crate) enum Missing {
-    DataSet {
-        name: String,
-    },
-    /// The version as the address gave it (`3`, `v3`, or something else).
-    Version {
-        name: String,
-        version: String,
-    },
-}
-
-impl Missing {
-    pub(crate) fn problem(self) -> crate::Problem {
-        crate::Problem::not_found(self.say(Lang::En)).saying(self)
-    }
-}
-
-impl Say for Missing {
-    fn say(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Missing::DataSet { name }, Lang::En) => format!("No data set {name}."),
-            (Missing::DataSet { name }, Lang::ZhTw) => format!("沒有名為 {name} 的資料集。"),
-            (Missing::Version { name, version }, Lang::En) => {
-                format!("No version {version} of data set {name}.")
-            }
-            (Missing::Version { name, version }, Lang::ZhTw) => {
-                format!("資料集 {name} 沒有版本 {version}。")
-            }
-        }
-    }
-}

@@ -11,6 +11,7 @@ pub(crate) mod badges;
 pub(crate) mod data;
 pub(crate) mod data_problems;
 pub(crate) mod eapp;
+pub(crate) mod missing;
 pub(crate) mod opendata;
 pub(crate) mod problems;
 pub(crate) mod query_problems;
