@@ -51,6 +51,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
 fn heading(lang: Lang, status: StatusCode) -> String {
     let zh = match status.as_u16() {
         400 => "請求有誤",
+        401 => "請先登入",
         403 => "無權限",
         404 => "找不到",
         409 => "與目前狀態不符",

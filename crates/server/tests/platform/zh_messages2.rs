@@ -70,6 +70,49 @@ async fn tampered_forms_and_links_follow_the_language() {
         "{problem}"
     );
 
+    // A session cookie that has run out (or was never ours).
+    for (lang, said, unsaid) in [
+        (
+            "zh-TW",
+            "登入已逾期或不存在，請重新登入。",
+            "The session has expired",
+        ),
+        (
+            "en",
+            "The session has expired or does not exist; sign in again.",
+            "登入已逾期",
+        ),
+    ] {
+        let res = p
+            .server
+            .client
+            .get(p.server.url("/applications"))
+            .header(COOKIE, "customs_session=expired")
+            .header(ACCEPT_LANGUAGE, lang)
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        has_all(&res.text().await.unwrap(), &[said], &[unsaid]);
+    }
+    let res = p
+        .server
+        .client
+        .get(p.server.url("/api/v1/me"))
+        .header(COOKIE, "customs_session=expired")
+        .header(ACCEPT_LANGUAGE, "zh-TW")
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let problem: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        problem["detail"],
+        "The session has expired or does not exist; sign in again."
+    );
+
     // A guided session's link that was altered.
     let html = page(&p, As::Anonymous, "/guide/bm90LWEtdG9rZW4.AAAA", "zh-TW").await;
     has_all(

@@ -1,6 +1,7 @@
 //! Signing in.
 
 use super::Lang;
+use crate::problem::Say;
 
 pub(crate) struct Session {
     pub title: &'static str,
@@ -42,5 +43,34 @@ pub(crate) fn t(lang: Lang) -> &'static Session {
     match lang {
         Lang::En => &EN,
         Lang::ZhTw => &ZH_TW,
+    }
+}
+
+/// Why presented credentials were refused (401); pages word it for a browser whose session
+/// cookie has run out, the API keeps the English.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Credentials {
+    MalformedKey,
+    UnknownKey,
+    SessionExpired,
+    SignInFirst,
+}
+
+impl Say for Credentials {
+    fn say(&self, lang: Lang) -> String {
+        use Credentials as C;
+        match (self, lang) {
+            (C::MalformedKey, Lang::En) => "Malformed API key.",
+            (C::MalformedKey, Lang::ZhTw) => "API 金鑰格式不正確。",
+            (C::UnknownKey, Lang::En) => "Unknown or revoked API key.",
+            (C::UnknownKey, Lang::ZhTw) => "API 金鑰不存在或已撤銷。",
+            (C::SessionExpired, Lang::En) => {
+                "The session has expired or does not exist; sign in again."
+            }
+            (C::SessionExpired, Lang::ZhTw) => "登入已逾期或不存在，請重新登入。",
+            (C::SignInFirst, Lang::En) => "Sign in or present an API key.",
+            (C::SignInFirst, Lang::ZhTw) => "請先登入或提供 API 金鑰。",
+        }
+        .to_string()
     }
 }
