@@ -125,7 +125,7 @@ pub fn train_config(
     let store = runtime.block_on(platform_cmd::open(url))?;
     let spec = runtime
         .block_on(resolve(&store, config))
-        .map_err(|e| BadInput(format!("{}: {}", file.display(), e.join("; "))))?;
+        .map_err(|e| BadInput(format!("{}: {}", file.display(), platform::ConfigErrors(e))))?;
     let run = runtime.block_on(async {
         let mut tx = store.write().await?;
         let run = tx

@@ -57,7 +57,9 @@ pub use manifest::{
     FileCheck, FileStatus, Manifest, ManifestError, Signature, Verification, verify_manifest,
 };
 pub use quality::{Badge, BadgeStatus, Finding, QualityBadges, assess};
-pub use query::{Condition, Cursor, Filter, Page, Query, QueryError, Sort, execute, parse_query};
+pub use query::{
+    Condition, Cursor, CursorFault, Filter, Page, Query, QueryError, Sort, execute, parse_query,
+};
 pub use release::{PublishError, Published, Release, ReleaseFile, publish, sha256_hex};
 pub use schema::{Column, ColumnType, Schema, SchemaError};
 pub use stats::{ColumnStats, summarize};

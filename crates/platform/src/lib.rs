@@ -18,6 +18,7 @@
 
 pub mod card;
 pub mod compare;
+pub mod config_problems;
 mod findings;
 pub mod keys;
 pub mod rows;
@@ -27,6 +28,9 @@ pub mod sources;
 
 pub use card::{CardContext, Computed, DataCard, Leakage, code_problem, compute_card};
 pub use compare::{CaseResult, Comparison, Difference, compare, paired_bootstrap};
+pub use config_problems::{
+    ConfigProblem, EvalSetProblem, Hyper, NameProblem, RefProblem, TomlFault, TomlProblem,
+};
 pub use keys::{Language, Split, key_terms, language, normalised, split_of};
 pub use rows::{
     Format, HeaderError, LabelledRow, MAX_ROWS, ParseError, RowError, RowProblem, canonical_order,
@@ -42,7 +46,7 @@ pub const SIMILARITY_THRESHOLD: f64 = 0.75;
 
 /// Checks a data set name: 1 to 64 characters of lower-case letters, digits, `.`, `_` and
 /// `-`, starting with a letter or digit. Names appear in URLs and file names as they are.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), NameProblem> {
     let ok_start = name
         .chars()
         .next()
@@ -53,9 +57,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if ok_start && ok_chars && name.len() <= 64 {
         Ok(())
     } else {
-        Err(format!(
-            "a data set name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit; got {name:?}"
-        ))
+        Err(NameProblem {
+            got: name.to_string(),
+        })
     }
 }
 

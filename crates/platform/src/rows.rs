@@ -82,9 +82,15 @@ pub enum RowProblem {
     Unreadable(String),
     #[error("{found} fields, the header has {header}")]
     FieldCount { found: usize, header: usize },
-    /// The JSON parser's own error, in its words.
-    #[error("not JSON: {0}")]
-    NotJson(String),
+    /// The JSON parser stopped at `column` (1-based, in characters of the line's bytes as
+    /// the parser counts them); `cut_short` when the line ended before the value did.
+    /// `detail` is the parser's own words without the position.
+    #[error("not JSON: {detail} at line 1 column {column}")]
+    NotJson {
+        column: usize,
+        cut_short: bool,
+        detail: String,
+    },
     #[error("not a JSON object")]
     NotAnObject,
     #[error("code must be a string: a number loses its leading zeros")]
@@ -269,13 +275,25 @@ fn jsonl_rows(text: &str, default_source: &str) -> Parsed {
             continue;
         }
         let row = match serde_json::from_str::<serde_json::Value>(raw) {
-            Err(e) => Err(RowProblem::NotJson(e.to_string())),
+            Err(e) => Err(not_json(&e)),
             Ok(serde_json::Value::Object(o)) => json_row(line, &o, default_source),
             Ok(_) => Err(RowProblem::NotAnObject),
         };
         out.push((line, row));
     }
     out
+}
+
+/// A JSON Lines line's parse error as data; each line is parsed alone, so the parser's
+/// line is always 1 and only the column says where.
+fn not_json(e: &serde_json::Error) -> RowProblem {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    RowProblem::NotJson {
+        column: e.column(),
+        cut_short: e.is_eof(),
+        detail: full.strip_suffix(&position).unwrap_or(&full).to_string(),
+    }
 }
 
 fn json_row(

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check_name;
+use crate::config_problems::{ConfigProblem, EvalSetProblem, Hyper, RefProblem, TomlProblem};
 
 /// In `[evaluate] sets`: the test split of every platform data set's newest version, resolved
 /// when the run is queued.
@@ -137,18 +138,20 @@ pub struct DatasetRef {
 }
 
 impl DatasetRef {
-    pub fn parse(text: &str) -> Result<DatasetRef, String> {
-        let (name, version) = match text.split_once('@') {
-            Some((n, v)) => {
-                let v: i64 =
-                    v.parse().ok().filter(|v| *v >= 1).ok_or_else(|| {
-                        format!("{text:?}: the version after '@' is a number from 1")
+    pub fn parse(text: &str) -> Result<DatasetRef, RefProblem> {
+        let (name, version) =
+            match text.split_once('@') {
+                Some((n, v)) => {
+                    let v: i64 = v.parse().ok().filter(|v| *v >= 1).ok_or_else(|| {
+                        RefProblem::BadVersion {
+                            text: text.to_string(),
+                        }
                     })?;
-                (n, Some(v))
-            }
-            None => (text, None),
-        };
-        check_name(name)?;
+                    (n, Some(v))
+                }
+                None => (text, None),
+            };
+        check_name(name).map_err(RefProblem::Name)?;
         Ok(DatasetRef {
             name: name.to_string(),
             version,
@@ -175,9 +178,11 @@ pub enum EvalSet {
 }
 
 impl EvalSet {
-    pub fn parse(text: &str) -> Result<EvalSet, String> {
+    pub fn parse(text: &str) -> Result<EvalSet, EvalSetProblem> {
         if let Some(rest) = text.strip_prefix("dataset:") {
-            return DatasetRef::parse(rest).map(EvalSet::Dataset);
+            return DatasetRef::parse(rest)
+                .map(EvalSet::Dataset)
+                .map_err(EvalSetProblem::Ref);
         }
         if text == ALL_DATASETS {
             return Ok(EvalSet::AllDatasets);
@@ -185,22 +190,22 @@ impl EvalSet {
         if BUILTIN_EVAL_SETS.contains(&text) {
             return Ok(EvalSet::Builtin(text.to_string()));
         }
-        Err(format!(
-            "{text:?} is not an evaluation set: use development, test, cbp, datasets (all of them) or dataset:NAME[@VERSION]"
-        ))
+        Err(EvalSetProblem::Unknown {
+            text: text.to_string(),
+        })
     }
 }
 
 /// Problems in a config, each naming its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .0.join("; "))]
-pub struct ConfigErrors(pub Vec<String>);
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct ConfigErrors(pub Vec<ConfigProblem>);
 
 impl RunConfig {
     /// Reads and checks a TOML config.
     pub fn from_toml(text: &str) -> Result<RunConfig, ConfigErrors> {
         let config: RunConfig = toml::from_str(text)
-            .map_err(|e| ConfigErrors(vec![e.to_string().trim().to_string()]))?;
+            .map_err(|e| ConfigErrors(vec![ConfigProblem::Toml(TomlProblem::new(text, &e))]))?;
         config.check()?;
         Ok(config)
     }
@@ -218,7 +223,7 @@ impl RunConfig {
             .iter()
             .filter_map(|d| {
                 DatasetRef::parse(d)
-                    .map_err(|e| errors.push(format!("data.datasets: {e}")))
+                    .map_err(|e| errors.push(ConfigProblem::Dataset(e)))
                     .ok()
             })
             .collect();
@@ -237,7 +242,7 @@ impl RunConfig {
             .iter()
             .filter_map(|s| {
                 EvalSet::parse(s)
-                    .map_err(|e| errors.push(format!("evaluate.sets: {e}")))
+                    .map_err(|e| errors.push(ConfigProblem::EvalSet(e)))
                     .ok()
             })
             .collect();
@@ -251,42 +256,31 @@ impl RunConfig {
     pub fn check(&self) -> Result<(), ConfigErrors> {
         let mut errors = Vec::new();
         if let Err(e) = check_name(&self.name) {
-            errors.push(format!("name: {}", e.replace("data set name", "run name")));
+            errors.push(ConfigProblem::RunName(e));
         }
         let t = &self.train;
-        let mut range = |field: &str, ok: bool, rule: &str| {
+        let mut range = |hyper: Hyper, ok: bool| {
             if !ok {
-                errors.push(format!("train.{field}: {rule}"));
+                errors.push(ConfigProblem::Hyper(hyper));
             }
         };
-        range("epochs", (1..=50).contains(&t.epochs), "from 1 to 50");
-        range("batch", (1..=4096).contains(&t.batch), "from 1 to 4096");
+        range(Hyper::Epochs, (1..=50).contains(&t.epochs));
+        range(Hyper::Batch, (1..=4096).contains(&t.batch));
         range(
-            "learning_rate",
+            Hyper::LearningRate,
             t.learning_rate > 0.0 && t.learning_rate <= 1.0,
-            "above 0 and at most 1",
         );
+        range(Hyper::WeightDecay, (0.0..=1.0).contains(&t.weight_decay));
+        range(Hyper::Hidden, (8..=2048).contains(&t.hidden));
+        range(Hyper::Bag, (4..=256).contains(&t.bag));
         range(
-            "weight_decay",
-            (0.0..=1.0).contains(&t.weight_decay),
-            "from 0 to 1",
-        );
-        range("hidden", (8..=2048).contains(&t.hidden), "from 8 to 2048");
-        range("bag", (4..=256).contains(&t.bag), "from 4 to 256");
-        range(
-            "buckets",
+            Hyper::Buckets,
             t.buckets.is_power_of_two() && (1 << 10..=1 << 20).contains(&t.buckets),
-            "a power of two from 1024 to 1048576",
         );
+        range(Hyper::Dropout, (0.0..0.9).contains(&t.dropout));
         range(
-            "dropout",
-            (0.0..0.9).contains(&t.dropout),
-            "from 0 to below 0.9",
-        );
-        range(
-            "embedding_dropout",
+            Hyper::EmbeddingDropout,
             (0.0..=1.0).contains(&t.embedding_dropout),
-            "from 0 to 1",
         );
         let r = &self.recipe;
         for (field, w) in [
@@ -296,24 +290,22 @@ impl RunConfig {
             ("chinese", r.chinese),
         ] {
             if !(0.0..=10.0).contains(&w) {
-                errors.push(format!("recipe.{field}: a weight from 0 to 10"));
+                errors.push(ConfigProblem::Weight(field));
             }
         }
         if r.extra_national_per_subheading > 50 {
-            errors.push("recipe.extra_national_per_subheading: at most 50".into());
+            errors.push(ConfigProblem::TooManyPerSubheading);
         }
         let learns_labelled =
             (self.data.shared_labelled || !self.data.datasets.is_empty()) && r.labelled > 0.0;
         if !learns_labelled && r.tariff <= 0.0 && r.extra_national <= 0.0 && r.chinese <= 0.0 {
-            errors.push(
-                "recipe: every source has weight 0 or no rows; the run would learn nothing".into(),
-            );
+            errors.push(ConfigProblem::LearnsNothing);
         }
         if self.evaluate.sets.is_empty() {
-            errors.push("evaluate.sets: name at least one set (development is the usual)".into());
+            errors.push(ConfigProblem::NoEvalSets);
         }
         if self.evaluate.max_cases == Some(0) {
-            errors.push("evaluate.max_cases: at least 1 (or leave it out for all)".into());
+            errors.push(ConfigProblem::NoCases);
         }
         if let Err(e) = self.dataset_refs() {
             errors.extend(e.0);
@@ -348,8 +340,8 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         let text = "name = \"Bad Name\"\n[train]\nepochs = 0\nbuckets = 1000\n[data]\ndatasets = [\"parcels@x\"]\n[evaluate]\nsets = [\"dev\"]\n";
-        let errors = RunConfig::from_toml(text).unwrap_err().0;
-        let joined = errors.join("\n");
+        let errors = RunConfig::from_toml(text).unwrap_err();
+        let joined = errors.to_string();
         for field in [
             "name:",
             "train.epochs",
@@ -365,6 +357,15 @@ mod tests {
     fn unknown_keys_and_bad_toml_are_errors() {
         let e = RunConfig::from_toml("name = \"a\"\n[train]\nepoch = 3\n").unwrap_err();
         assert!(e.to_string().contains("epoch"), "{e}");
+        let [ConfigProblem::Toml(toml)] = &e.0[..] else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            toml.fault,
+            crate::TomlFault::UnknownField("epoch".into()),
+            "{toml:?}"
+        );
+        assert_eq!(toml.at, Some((3, 1)), "the key's line and column");
         assert!(RunConfig::from_toml("name = ").is_err());
     }
 

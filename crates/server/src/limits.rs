@@ -57,6 +57,9 @@ pub(crate) fn apply(app: Router<AppState>, state: AppState) -> Router<AppState> 
             crate::metrics::record,
         ))
         .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(middleware::from_fn(
+            crate::web::problem_page::problems_as_pages,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -112,6 +112,8 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        // For `web::problem_page`, which words it on a page for a browser.
+        res.extensions_mut().insert(std::sync::Arc::new(self));
         res
     }
 }
@@ -136,7 +138,11 @@ pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
         Ok(bytes) if !bytes.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
         _ => status.canonical_reason().unwrap_or("Error").to_string(),
     };
-    let mut problem = Problem::new(status, detail).into_response();
+    let said = crate::web::problem_page::Bare {
+        status: status.as_u16(),
+        text: detail.clone(),
+    };
+    let mut problem = Problem::new(status, detail).saying(said).into_response();
     // Keep headers such as Allow (405) and Retry-After.
     for (name, value) in parts.headers.iter() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -27,6 +27,8 @@ mod vehicle_feed;
 mod vehicles;
 #[path = "platform/zh_messages.rs"]
 mod zh_messages;
+#[path = "platform/zh_messages2.rs"]
+mod zh_messages2;
 #[path = "platform/zh_pages.rs"]
 mod zh_pages;
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
+use crate::{AuditEntry, Result, Store, StoreError, Taken, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Company {
@@ -94,7 +94,14 @@ impl WriteTx {
             .bind(clock::now())
             .execute(self.conn())
             .await
-            .map_err(|e| StoreError::from_insert(e, &format!("company {}", company.id)))?;
+            .map_err(|e| {
+                StoreError::from_insert(
+                    e,
+                    Taken::Company {
+                        id: company.id.to_string(),
+                    },
+                )
+            })?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: "company.create".into(),
@@ -128,7 +135,14 @@ impl WriteTx {
         .bind(clock::now())
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, &format!("user {}", user.email)))?;
+        .map_err(|e| {
+            StoreError::from_insert(
+                e,
+                Taken::User {
+                    email: user.email.to_string(),
+                },
+            )
+        })?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: "user.create".into(),
@@ -188,7 +202,7 @@ impl WriteTx {
         .bind(&key.created_at)
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, "api key"))?;
+        .map_err(|e| StoreError::from_insert(e, Taken::ApiKey))?;
         self.audit(AuditEntry {
             actor: actor.into(),
             action: "api_key.create".into(),

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 
 use crate::applications::EventRecord;
 use crate::events::EventLog;
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
+use crate::{AuditEntry, Result, Store, StoreError, Taken, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AeoRecord {
@@ -222,7 +222,14 @@ impl WriteTx {
         .bind(&app.updated_at)
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, &format!("aeo application {}", app.reference)))?;
+        .map_err(|e| {
+            StoreError::from_insert(
+                e,
+                Taken::AeoApplication {
+                    reference: app.reference.to_string(),
+                },
+            )
+        })?;
         let event = EventRecord {
             seq: 0,
             action: "submit".into(),
@@ -296,7 +303,7 @@ impl WriteTx {
         .bind(before.version)
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, "aeo certificate number"))?;
+        .map_err(|e| StoreError::from_insert(e, Taken::AeoCertificateNumber))?;
         if done.rows_affected() == 0 {
             let current = self.load_aeo(&before.id).await?;
             return Err(StoreError::Stale {

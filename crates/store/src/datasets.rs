@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx};
+use crate::{AuditEntry, Result, Store, StoreError, Taken, WriteTx};
 
 /// A version without its card and rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,7 +110,14 @@ impl WriteTx {
                 .bind(&m.created_by)
                 .execute(self.conn())
                 .await
-                .map_err(|e| StoreError::from_insert(e, &format!("data set {}", m.name)))?;
+                .map_err(|e| {
+                    StoreError::from_insert(
+                        e,
+                        Taken::Dataset {
+                            name: m.name.clone(),
+                        },
+                    )
+                })?;
         }
         sqlx::query(&format!(
             "INSERT INTO dataset_versions ({META}, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -126,7 +133,15 @@ impl WriteTx {
         .bind(&version.card)
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, &format!("version {} of {}", m.version, m.name)))?;
+        .map_err(|e| {
+            StoreError::from_insert(
+                e,
+                Taken::Version {
+                    name: m.name.clone(),
+                    version: m.version,
+                },
+            )
+        })?;
         for (chunk_no, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
             let placeholders: Vec<String> = (0..chunk.len())
                 .map(|i| {

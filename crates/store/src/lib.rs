@@ -13,6 +13,7 @@ pub mod aeo;
 pub mod applications;
 pub mod attachments;
 mod audit;
+mod clash;
 mod clock;
 pub mod datasets;
 mod events;
@@ -33,6 +34,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditRecord, Verification};
+pub use clash::{Clash, Taken};
 pub use clock::{now, now_minus, now_plus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +51,12 @@ pub enum StoreError {
     #[error("the record changed since you read it (now at version {current})")]
     Stale { current: i64 },
     #[error("already exists: {0}")]
-    Duplicate(String),
+    Duplicate(Taken),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     Url(String),
     /// The change does not fit the record's state (approving a model nobody proposed).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Clash),
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -65,11 +67,9 @@ pub enum StoreError {
 
 impl StoreError {
     /// Turns a unique-key violation into `Duplicate` so callers can answer 409.
-    fn from_insert(e: sqlx::Error, what: &str) -> StoreError {
+    fn from_insert(e: sqlx::Error, what: Taken) -> StoreError {
         match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate(what.to_string())
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
             _ => StoreError::Db(e),
         }
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
+use crate::{AuditEntry, Clash, Result, Store, StoreError, Taken, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ModelRecord {
@@ -169,7 +169,14 @@ impl WriteTx {
         .bind(clock::now())
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, &format!("model version {}", model.version)))?;
+        .map_err(|e| {
+            StoreError::from_insert(
+                e,
+                Taken::ModelVersion {
+                    version: model.version.clone(),
+                },
+            )
+        })?;
         for (chunk_no, chunk) in cases.chunks(ROWS_PER_INSERT).enumerate() {
             let placeholders: Vec<String> = (0..chunk.len())
                 .map(|i| {
@@ -221,14 +228,16 @@ impl WriteTx {
             before.status.as_str(),
             "registered" | "rejected" | "promoted"
         ) {
-            return Err(StoreError::Conflict(format!(
-                "{version} is {}; it can be proposed once registered",
-                before.status
-            )));
+            return Err(StoreError::Conflict(Clash::NotRegistered {
+                version: version.to_string(),
+                status: before.status,
+            }));
         }
         let serving = self.serving_in_tx().await?;
         if serving.version.as_deref() == Some(version) {
-            return Err(StoreError::Conflict(format!("{version} already serves")));
+            return Err(StoreError::Conflict(Clash::AlreadyServes {
+                version: version.to_string(),
+            }));
         }
         sqlx::query(
             "UPDATE model_versions SET status = 'proposed', proposed_by = $2, proposed_at = $3,
@@ -270,15 +279,13 @@ impl WriteTx {
     ) -> Result<(ModelRecord, Serving)> {
         let before = self.model_in_tx(version).await?;
         if before.status != "proposed" {
-            return Err(StoreError::Conflict(format!(
-                "{version} is {}; only a proposed version can be approved",
-                before.status
-            )));
+            return Err(StoreError::Conflict(Clash::NotProposed {
+                version: version.to_string(),
+                status: before.status,
+            }));
         }
         if before.proposed_by.as_deref() == Some(actor) {
-            return Err(StoreError::Conflict(
-                "four eyes: the person who proposed a version cannot approve it".into(),
-            ));
+            return Err(StoreError::Conflict(Clash::SameReviewer));
         }
         sqlx::query("UPDATE model_versions SET status = 'promoted', approved_by = $2, approved_at = $3 WHERE version = $1")
             .bind(version)
@@ -305,10 +312,10 @@ impl WriteTx {
     ) -> Result<ModelRecord> {
         let before = self.model_in_tx(version).await?;
         if before.status != "proposed" {
-            return Err(StoreError::Conflict(format!(
-                "{version} is {}; only a proposal can be rejected",
-                before.status
-            )));
+            return Err(StoreError::Conflict(Clash::NotAProposal {
+                version: version.to_string(),
+                status: before.status,
+            }));
         }
         sqlx::query(
             "UPDATE model_versions SET status = 'rejected', proposal_note = $2 WHERE version = $1",
@@ -324,9 +331,7 @@ impl WriteTx {
     pub async fn rollback_model(&mut self, actor: &str) -> Result<Serving> {
         let current = self.serving_in_tx().await?;
         if current.version.is_none() {
-            return Err(StoreError::Conflict(
-                "nothing to roll back: the installation's own model serves".into(),
-            ));
+            return Err(StoreError::Conflict(Clash::NothingToRollBack));
         }
         let serving = self
             .set_serving(current.previous.as_deref(), None, actor)

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx};
+use crate::{AuditEntry, Result, Store, StoreError, Taken, WriteTx};
 
 /// One stored release, without its files' bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,7 +97,13 @@ impl WriteTx {
         .execute(self.conn())
         .await
         .map_err(|e| {
-            StoreError::from_insert(e, &format!("version {} of {}", r.version, r.dataset))
+            StoreError::from_insert(
+                e,
+                Taken::Version {
+                    name: r.dataset.to_string(),
+                    version: r.version,
+                },
+            )
         })?;
         let mut listed = Vec::new();
         for f in files {

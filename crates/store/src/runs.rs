@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
+use crate::{AuditEntry, Clash, Result, Store, StoreError, WriteTx, clock};
 
 /// Claims of one run before it is failed rather than tried again.
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -200,9 +200,10 @@ impl WriteTx {
                     .await?;
             }
             other => {
-                return Err(StoreError::Conflict(format!(
-                    "run {id} is {other}; only a queued or running run can be cancelled"
-                )));
+                return Err(StoreError::Conflict(Clash::RunNotCancellable {
+                    id,
+                    status: other.to_string(),
+                }));
             }
         }
         self.audit_run(&before, actor, "run.cancel").await

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{AuditEntry, Result, Store, StoreError, WriteTx, clock};
+use crate::{AuditEntry, Result, Store, StoreError, Taken, WriteTx, clock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VehicleRecord {
@@ -96,7 +96,10 @@ impl WriteTx {
         .map_err(|e| {
             StoreError::from_insert(
                 e,
-                &format!("a clearance of VIN {vin} or certificate {certificate_number}"),
+                Taken::Clearance {
+                    vin: vin.to_string(),
+                    certificate: certificate_number.to_string(),
+                },
             )
         })?;
         self.audit(AuditEntry {
@@ -187,7 +190,7 @@ impl WriteTx {
         .bind(before.version)
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::from_insert(e, "a clearance with this certificate number"))?;
+        .map_err(|e| StoreError::from_insert(e, Taken::Certificate))?;
         if done.rows_affected() == 0 {
             let current = self.load_vehicle(&before.vin).await?;
             return Err(StoreError::Stale {

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value as Json, json};
 
-use super::{Cursor, QueryError, Sort};
+use super::{Cursor, CursorFault, QueryError, Sort};
 use crate::schema::Schema;
 use crate::value::Value;
 
@@ -26,19 +26,22 @@ pub(crate) fn encode(sort: Option<&Sort>, sort_value: Option<&Value>, key: &[&Va
     URL_SAFE_NO_PAD.encode(payload.to_string())
 }
 
-fn bad(reason: impl Into<String>) -> QueryError {
+fn bad(reason: CursorFault) -> QueryError {
     QueryError::BadCursor {
         param: PARAM.into(),
-        reason: reason.into(),
+        reason,
     }
 }
 
-fn describe(sort: Option<&Sort>) -> String {
-    match sort {
-        None => "no _sort".into(),
-        Some(s) if s.descending => format!("_sort_desc={}", s.column),
-        Some(s) => format!("_sort={}", s.column),
-    }
+/// A sort as the parameter that asks for it.
+fn describe(sort: Option<&Sort>) -> Option<String> {
+    sort.map(|s| {
+        if s.descending {
+            format!("_sort_desc={}", s.column)
+        } else {
+            format!("_sort={}", s.column)
+        }
+    })
 }
 
 /// Decodes a token for a query on `schema` sorted by `sort`.
@@ -48,17 +51,18 @@ pub(crate) fn decode(
     sort: Option<&Sort>,
 ) -> Result<Cursor, QueryError> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err(bad("too long"));
+        return Err(bad(CursorFault::TooLong));
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(token)
-        .map_err(|_| bad("not URL-safe base64"))?;
-    let payload: Json = serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor payload"))?;
+        .map_err(|_| bad(CursorFault::NotBase64))?;
+    let payload: Json =
+        serde_json::from_slice(&bytes).map_err(|_| bad(CursorFault::NotAPayload))?;
     let Some([col, desc, value, key]) = payload
         .as_array()
         .and_then(|a| <&[Json; 4]>::try_from(a.as_slice()).ok())
     else {
-        return Err(bad("not a cursor payload"));
+        return Err(bad(CursorFault::NotAPayload));
     };
     let made_for = match (col, desc) {
         (Json::Null, Json::Bool(false)) => None,
@@ -66,40 +70,36 @@ pub(crate) fn decode(
             column: c.clone(),
             descending: *d,
         }),
-        _ => return Err(bad("not a cursor payload")),
+        _ => return Err(bad(CursorFault::NotAPayload)),
     };
     if made_for.as_ref() != sort {
-        return Err(bad(format!(
-            "it was made for {}, this query has {}; repeat the same sort",
-            describe(made_for.as_ref()),
-            describe(sort)
-        )));
+        return Err(bad(CursorFault::OtherSort {
+            made_for: describe(made_for.as_ref()),
+            this: describe(sort),
+        }));
     }
     let sort_value = match sort {
         None if value.is_null() => None,
-        None => return Err(bad("not a cursor payload")),
+        None => return Err(bad(CursorFault::NotAPayload)),
         Some(s) => {
             let kind = schema
                 .column(&s.column)
-                .ok_or_else(|| bad("unknown sort column"))?
+                .ok_or_else(|| bad(CursorFault::UnknownSortColumn))?
                 .kind;
-            Some(
-                Value::from_json(value, kind)
-                    .ok_or_else(|| bad("sort value has the wrong type"))?,
-            )
+            Some(Value::from_json(value, kind).ok_or_else(|| bad(CursorFault::SortValueType))?)
         }
     };
     let key_json = key
         .as_array()
         .filter(|k| k.len() == schema.key_indices().len());
-    let key_json = key_json.ok_or_else(|| bad("wrong primary key length"))?;
+    let key_json = key_json.ok_or_else(|| bad(CursorFault::KeyLength))?;
     let key = schema
         .key_indices()
         .iter()
         .zip(key_json)
         .map(|(&i, v)| Value::from_json(v, schema.columns()[i].kind).filter(|v| !v.is_null()))
         .collect::<Option<Vec<Value>>>()
-        .ok_or_else(|| bad("primary key value has the wrong type"))?;
+        .ok_or_else(|| bad(CursorFault::KeyType))?;
     Ok(Cursor {
         sort: made_for,
         sort_value,

@@ -129,7 +129,36 @@ pub enum QueryError {
     #[error(
         "parameter {param:?} is not a cursor from this dataset ({reason}); start again without {param}"
     )]
-    BadCursor { param: String, reason: String },
+    BadCursor { param: String, reason: CursorFault },
+}
+
+/// Why a `_next` cursor is refused; `Display` is the English reason.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CursorFault {
+    #[error("too long")]
+    TooLong,
+    #[error("not URL-safe base64")]
+    NotBase64,
+    #[error("not a cursor payload")]
+    NotAPayload,
+    /// Made for another order: each sort as its parameter (`_sort=col`), `None` for no sort.
+    #[error("it was made for {}, this query has {}; repeat the same sort", sort_said(.made_for), sort_said(.this))]
+    OtherSort {
+        made_for: Option<String>,
+        this: Option<String>,
+    },
+    #[error("unknown sort column")]
+    UnknownSortColumn,
+    #[error("sort value has the wrong type")]
+    SortValueType,
+    #[error("wrong primary key length")]
+    KeyLength,
+    #[error("primary key value has the wrong type")]
+    KeyType,
+}
+
+fn sort_said(sort: &Option<String>) -> &str {
+    sort.as_deref().unwrap_or("no _sort")
 }
 
 impl QueryError {

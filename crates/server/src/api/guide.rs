@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 
 use crate::guide_token::{self, FINISHED_TTL_SECS, OPEN_TTL_SECS, TokenError};
 use crate::limits::{MAX_ANSWER_TEXT_CHARS, MAX_GUIDE_ANSWERS, MAX_GUIDE_DESCRIPTION_CHARS};
+use crate::problem::Say;
+use crate::web::Lang;
 use crate::{AppState, Problem};
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -151,15 +153,11 @@ pub(crate) enum Action {
 }
 
 fn token_problem(e: TokenError) -> Problem {
-    match e {
-        TokenError::Invalid => Problem::not_found(
-            "No such guided session: the link is incomplete or was altered. Start again.",
-        ),
-        TokenError::Expired => Problem::new(
-            StatusCode::GONE,
-            "This guided session has expired. Start again with the same description.",
-        ),
-    }
+    let status = match e {
+        TokenError::Invalid => StatusCode::NOT_FOUND,
+        TokenError::Expired => StatusCode::GONE,
+    };
+    Problem::new(status, e.say(Lang::En)).saying(e)
 }
 
 fn unprocessable(detail: String) -> Problem {
@@ -404,7 +402,7 @@ fn reply(
     headers: &HeaderMap,
     result: Result<GuideResponse, Problem>,
 ) -> Response {
-    let lang = crate::web::Lang::negotiate(None, headers);
+    let lang = Lang::negotiate(None, headers);
     match result {
         Ok(r) => Json(in_lang(state, lang, r)).into_response(),
         Err(p) => p.into_response(),
@@ -412,12 +410,8 @@ fn reply(
 }
 
 /// The step in the reader's language (the guide speaks English; Chinese is put on top).
-pub(crate) fn in_lang(
-    state: &AppState,
-    lang: crate::web::Lang,
-    mut r: GuideResponse,
-) -> GuideResponse {
-    if lang == crate::web::Lang::ZhTw {
+pub(crate) fn in_lang(state: &AppState, lang: Lang, mut r: GuideResponse) -> GuideResponse {
+    if lang == Lang::ZhTw {
         super::guide_zh::localise(state, &mut r);
     }
     r

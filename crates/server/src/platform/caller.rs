@@ -16,8 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use super::i18n::Lang;
+use super::i18n::session::Credentials;
 use super::{access, platform};
 use crate::limits::MAX_BODY_BYTES;
+use crate::problem::Say;
 use crate::{AppState, Problem};
 
 pub const SESSION_COOKIE: &str = "customs_session";
@@ -55,8 +58,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-fn unauthorized(detail: &str) -> Response {
-    let mut res = Problem::new(StatusCode::UNAUTHORIZED, detail).into_response();
+fn unauthorized(said: Credentials) -> Response {
+    let mut res = Problem::new(StatusCode::UNAUTHORIZED, said.say(Lang::En))
+        .saying(said)
+        .into_response();
     res.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer realm=\"smart-customs\""),
@@ -115,8 +120,8 @@ async fn resolve(state: &AppState, parts: &Parts) -> Result<(Caller, bool), Resp
             false,
         )),
         Credential::Key(token) => {
-            let key =
-                ApiKeySecret::parse(&token).ok_or_else(|| unauthorized("Malformed API key."))?;
+            let key = ApiKeySecret::parse(&token)
+                .ok_or_else(|| unauthorized(Credentials::MalformedKey))?;
             let record = store.api_key(&key.id).await.map_err(storage)?;
             match record {
                 Some(r) if r.revoked_at.is_none() && constant_eq(&r.secret_hash, &key.digest()) => {
@@ -133,7 +138,7 @@ async fn resolve(state: &AppState, parts: &Parts) -> Result<(Caller, bool), Resp
                         false,
                     ))
                 }
-                _ => Err(unauthorized("Unknown or revoked API key.")),
+                _ => Err(unauthorized(Credentials::UnknownKey)),
             }
         }
         credential @ (Credential::Bearer(_) | Credential::Cookie(_)) => {
@@ -146,9 +151,7 @@ async fn resolve(state: &AppState, parts: &Parts) -> Result<(Caller, bool), Resp
                 .session_user(&auth::digest(&token))
                 .await
                 .map_err(storage)?
-                .ok_or_else(|| {
-                    unauthorized("The session has expired or does not exist; sign in again.")
-                })?;
+                .ok_or_else(|| unauthorized(Credentials::SessionExpired))?;
             Ok((
                 Caller {
                     actor: Actor::User {
@@ -177,12 +180,18 @@ fn constant_eq(a: &str, b: &str) -> bool {
 /// body intact (a form body is read to find the field, then put back).
 async fn check_csrf(req: Request, session: &str) -> Result<Request, Response> {
     let expected = csrf_token(session);
+    // A page's form gets a page in the reader's language; an API call gets a problem.
+    let page = (!req.uri().path().starts_with("/api/"))
+        .then(|| (req.uri().clone(), req.headers().clone()));
     let forbidden = || {
-        Problem::new(
+        match &page {
+        Some((uri, headers)) => super::pages_session::stale_form(uri, headers),
+        None => Problem::new(
             StatusCode::FORBIDDEN,
             "Missing or wrong CSRF token: send the X-CSRF-Token header, or submit the form from our page.",
         )
-        .into_response()
+        .into_response(),
+    }
     };
     // Multipart forms (file uploads) carry the token in their action's query string.
     let in_query = req
@@ -308,7 +317,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return super::pages::denied(denied, &parts.uri, &parts.headers);
         }
         return match denied {
-            Denied::Unauthenticated => unauthorized("Sign in or present an API key."),
+            Denied::Unauthenticated => unauthorized(Credentials::SignInFirst),
             other => Problem::new(StatusCode::FORBIDDEN, other.to_string()).into_response(),
         };
     }

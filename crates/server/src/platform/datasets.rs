@@ -3,12 +3,15 @@
 //! The rules (parsing, hashing, the card, splits) are the `platform` crate's.
 
 use axum::http::StatusCode;
-use platform::{CardContext, DataCard, LabelledRow, ParseError, Source};
+use platform::{CardContext, DataCard, LabelledRow, ParseError, Source, SourceError};
 use store::datasets::{Added, DatasetRow, DatasetVersion, VersionMeta};
 
+use super::i18n::Lang;
+use super::i18n::data_problems::Registering;
+use super::i18n::missing::Missing;
 use super::i18n::problems::Sentence;
 use super::{Caller, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 /// What a registration is made from.
@@ -74,15 +77,15 @@ pub(crate) fn parse_problem(e: ParseError) -> Problem {
 
 fn check_name(name: &str) -> Result<(), Problem> {
     platform::check_name(name).map_err(|m| {
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("name: {m}.")).with_errors(vec![
-            FieldProblem {
-                field: "name".into(),
-                message: m,
-                line: None,
-                said: None,
-            },
-        ])
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("name: {m}."))
+            .saying(Sentence(m.clone()))
+            .with_errors(vec![FieldProblem::new("name", m.to_string()).saying(m)])
     })
+}
+
+/// A registration's `source` that names no source.
+pub(crate) fn source_problem(e: SourceError) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("source: {e}.")).saying(Sentence(e))
 }
 
 /// The shared labelled folders one may register, as `shared:<folder>`, and `rulings`.
@@ -92,6 +95,10 @@ pub(crate) fn sources(state: &AppState) -> Vec<String> {
         .map(|f| format!("shared:{f}"))
         .chain(["rulings".to_string()])
         .collect()
+}
+
+fn refused(said: Registering) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, said.say(Lang::En)).saying(said)
 }
 
 async fn rows_of(
@@ -107,19 +114,13 @@ async fn rows_of(
         Input::Source(Source::Shared(folder)) => {
             let read = corpus::read_labelled_rows(&state.data_dir, &folder).map_err(|e| {
                 tracing::error!(error = %e, "reading a shared labelled set");
-                Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("The shared set cannot be read: {e}."),
-                )
+                refused(Registering::SharedUnreadable(e.to_string()))
             })?;
             let Some((raw, _)) = read else {
-                return Err(Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!(
-                        "source: no labelled folder {folder:?} in the shared data; known: {}.",
-                        sources(state).join(", ")
-                    ),
-                ));
+                return Err(refused(Registering::NoSuchFolder {
+                    folder,
+                    known: sources(state),
+                }));
             };
             let rows = platform::from_shared(&folder, raw).map_err(parse_problem)?;
             Ok((rows, Source::Shared(folder).label(), None))
@@ -134,18 +135,16 @@ async fn rows_of(
                 )
             }))
             .map_err(|e| match e {
-                ParseError::Empty => Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "There are no approved advance rulings yet.",
-                ),
+                ParseError::Empty => refused(Registering::NoRulingsYet),
                 other => parse_problem(other),
             })?;
             Ok((rows, Source::Rulings.label(), None))
         }
         Input::Rows { rows, source } => Ok((rows, source, None)),
-        Input::Source(Source::Upload) => Err(Problem::bad_request(
-            "Send the rows to upload them; a source is shared:<folder> or rulings.",
-        )),
+        Input::Source(Source::Upload) => {
+            let said = Registering::UploadIsNoSource;
+            Err(Problem::bad_request(said.say(Lang::En)).saying(said))
+        }
     }
 }
 
@@ -235,7 +234,13 @@ pub(crate) fn version_number(name: &str, raw: &str) -> Result<i64, Problem> {
         .parse::<i64>()
         .ok()
         .filter(|v| *v > 0)
-        .ok_or_else(|| Problem::not_found(format!("No version {raw:?} of data set {name}.")))
+        .ok_or_else(|| {
+            Missing::Version {
+                name: name.to_string(),
+                version: format!("{raw:?}"),
+            }
+            .problem()
+        })
 }
 
 /// A version's metadata and card.
@@ -249,7 +254,13 @@ pub(crate) async fn load_card(
         .store
         .dataset_version(name, Some(n))
         .await?
-        .ok_or_else(|| Problem::not_found(format!("No version {n} of data set {name}.")))?;
+        .ok_or_else(|| {
+            Missing::Version {
+                name: name.to_string(),
+                version: n.to_string(),
+            }
+            .problem()
+        })?;
     let card = serde_json::from_str(&stored.card).map_err(|e| {
         tracing::error!(error = %e, name, version = n, "a stored data card does not parse");
         Problem::new(

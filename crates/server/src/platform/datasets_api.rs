@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use store::datasets::VersionMeta;
 
 use super::datasets::{Input, Outcome, load_card, register, sources};
+use super::i18n::Lang;
+use super::i18n::data_problems::Registering;
 use super::{Caller, platform};
 use crate::limits::MAX_DATASET_BYTES;
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 /// Room for a multipart form's boundaries and fields around the largest file.
@@ -126,17 +128,19 @@ fn missing_name() -> Problem {
 }
 
 fn too_large() -> Problem {
-    Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!(
-            "A data set file may have at most {} MiB and {} rows; split it.",
-            MAX_DATASET_BYTES / (1024 * 1024),
-            platform::MAX_ROWS
-        ),
-    )
+    let said = Registering::TooLarge {
+        mib: MAX_DATASET_BYTES / (1024 * 1024),
+        rows: platform::MAX_ROWS,
+    };
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, said.say(Lang::En)).saying(said)
 }
 
 /// The multipart form's name and file, the file read within the size limit.
+fn bad_multipart(e: &axum::extract::multipart::MultipartError) -> Problem {
+    let said = Registering::BadMultipart(e.body_text());
+    Problem::bad_request(said.say(Lang::En)).saying(said)
+}
+
 pub(crate) async fn form_upload(
     mut multipart: Multipart,
 ) -> Result<(Option<String>, Option<(Vec<u8>, Option<String>)>), Problem> {
@@ -146,12 +150,7 @@ pub(crate) async fn form_upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => {
-                return Err(Problem::bad_request(format!(
-                    "Bad multipart form: {}",
-                    e.body_text()
-                )));
-            }
+            Err(e) => return Err(bad_multipart(&e)),
         };
         match field.name() {
             Some("name") => name = field.text().await.ok().map(|t| t.trim().to_string()),
@@ -161,7 +160,7 @@ pub(crate) async fn form_upload(
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                         too_large()
                     } else {
-                        Problem::bad_request(format!("Bad multipart form: {}", e.body_text()))
+                        bad_multipart(&e)
                     }
                 })?;
                 if bytes.len() > MAX_DATASET_BYTES {
@@ -211,9 +210,8 @@ async fn create(
                     "Bad JSON body: {e}. Send {{\"name\", \"source\"}}."
                 ))
             })?;
-            let source = platform::Source::parse(&body.source).map_err(|e| {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("source: {e}."))
-            })?;
+            let source =
+                platform::Source::parse(&body.source).map_err(super::datasets::source_problem)?;
             (Some(body.name), Input::Source(source))
         } else {
             let input = Input::Upload {

@@ -14,8 +14,9 @@ use serde::Deserialize;
 use store::datasets::VersionMeta;
 
 use super::caller::csrf_token;
-use super::datasets::{Input, load_card, may_register, register, sources};
+use super::datasets::{Input, load_card, may_register, register, source_problem, sources};
 use super::datasets_api::form_upload;
+use super::i18n::missing::Missing;
 use super::i18n::problems::detail_text;
 use super::i18n::{self, Lang, data as words};
 use super::pages::{csrf_field, redirect_with_msg};
@@ -194,10 +195,7 @@ pub(crate) async fn register_submit(
     };
     let result = match platform::Source::parse(&form.source) {
         Ok(source) => register(&state, &caller, form.name.trim(), Input::Source(source)).await,
-        Err(e) => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("source: {e}."),
-        )),
+        Err(e) => Err(source_problem(e)),
     };
     after_register(&state, &ctx, &caller, result).await
 }
@@ -209,7 +207,7 @@ pub(crate) async fn versions_page(
 ) -> Result<Response, Problem> {
     let versions = platform(&state).store.dataset_versions(&name).await?;
     if versions.is_empty() {
-        return Err(Problem::not_found(format!("No data set {name}.")));
+        return Err(Missing::DataSet { name }.problem());
     }
     let (t, common) = (words::t(ctx.lang), i18n::common(ctx.lang));
     Ok(page(

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use store::models::CaseRow;
 
 use super::datasets::{Input, Outcome, register};
+use super::i18n::missing::Missing;
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
 use crate::web::course::lesson_link;
@@ -242,7 +243,7 @@ pub(crate) async fn correct(
     let name = match set.strip_prefix("dataset:") {
         Some(r) => {
             platform::DatasetRef::parse(r)
-                .map_err(Problem::bad_request)?
+                .map_err(|e| Problem::bad_request(e.to_string()))?
                 .name
         }
         None => {
@@ -270,7 +271,7 @@ pub(crate) async fn correct(
     let latest = store
         .dataset_version(&name, None)
         .await?
-        .ok_or_else(|| Problem::not_found(format!("There is no data set {name}.")))?;
+        .ok_or_else(|| Missing::DataSet { name: name.clone() }.problem())?;
     let mut rows: Vec<LabelledRow> = store
         .dataset_rows(&name, latest.meta.version, None)
         .await?

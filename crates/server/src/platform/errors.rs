@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use store::StoreError;
 
 use super::i18n::Lang;
-use super::i18n::problems::Detail;
+use super::i18n::problems::{Detail, Sentence};
 use crate::Problem;
 use crate::problem::{FieldProblem, Say};
 
@@ -18,16 +18,16 @@ impl From<StoreError> for Problem {
                 let detail = Detail::Stale(current);
                 Problem::new(StatusCode::CONFLICT, detail.say(Lang::En)).saying(detail)
             }
-            StoreError::Conflict(why) => Problem::new(StatusCode::CONFLICT, why),
+            StoreError::Conflict(why) => {
+                Problem::new(StatusCode::CONFLICT, why.to_string()).saying(Sentence(why))
+            }
             StoreError::Duplicate(what) => {
-                Problem::new(StatusCode::CONFLICT, format!("{what} already exists."))
+                Problem::new(StatusCode::CONFLICT, what.say(Lang::En)).saying(what)
             }
             other => {
                 tracing::error!(error = %other, "storage failed");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The request could not be stored; nothing was changed.",
-                )
+                let detail = Detail::NotStored;
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, detail.say(Lang::En)).saying(detail)
             }
         }
     }

@@ -17,7 +17,7 @@ mod datasets_api;
 mod datasets_pages;
 mod error_analysis;
 mod errors;
-mod i18n;
+pub(crate) mod i18n;
 mod models_api;
 mod models_pages;
 pub(crate) mod openapi;

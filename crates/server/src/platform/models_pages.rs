@@ -9,7 +9,10 @@ use maud::{Markup, PreEscaped, html};
 use opendata::bar_chart;
 use serde::Deserialize;
 use serde_json::Value;
+use store::Clash;
 
+use super::i18n::missing::Missing;
+use super::i18n::problems::{Sentence, detail_text};
 use super::i18n::{self, Lang, training as words};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
@@ -117,6 +120,11 @@ pub(crate) struct NoteForm {
     note: String,
 }
 
+/// A change the registry's rules refuse, as a 409 whose detail pages word per language.
+fn refused(clash: Clash) -> Problem {
+    Problem::new(StatusCode::CONFLICT, clash.to_string()).saying(Sentence(clash))
+}
+
 async fn change(
     lang: Lang,
     state: &AppState,
@@ -138,12 +146,9 @@ async fn change(
             let m = store
                 .model(version)
                 .await?
-                .ok_or_else(|| Problem::not_found("No such model version."))?;
+                .ok_or_else(|| Missing::ModelVersion.problem())?;
             if m.proposed_by.as_deref() == Some(who.as_str()) {
-                return Err(Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "Four eyes: the person who proposed a version cannot approve it.",
-                ));
+                return Err(refused(Clash::SameReviewer));
             }
             tx.approve_model(version, &who).await?;
             (t.serves_msg)(version)
@@ -180,7 +185,13 @@ pub(crate) async fn model_action_submit(
             format!("Only a {} may {action} a model version.", needed.as_str()),
         ));
     }
-    let message = change(ctx.lang, &state, &caller, &version, &action, note.trim()).await?;
+    let message = match change(ctx.lang, &state, &caller, &version, &action, note.trim()).await {
+        Ok(message) => message,
+        Err(p) if p.status == 409 => {
+            return Ok(redirect_with_msg("/models", &detail_text(ctx.lang, &p)).into_response());
+        }
+        Err(p) => return Err(p),
+    };
     if action == "approve" {
         super::models_api::follow(&state).await?;
     }
@@ -192,8 +203,13 @@ pub(crate) async fn rollback_submit(
     ctx: PageCtx,
     caller: Caller,
 ) -> Result<Response, Problem> {
-    super::models_api::rollback(state, caller).await?;
-    Ok(redirect_with_msg("/models", words::t(ctx.lang).rolled_back).into_response())
+    // Nothing to roll back comes back as the page's notice, in the reader's language.
+    let message = match super::models_api::rollback(state, caller).await {
+        Ok(_) => words::t(ctx.lang).rolled_back.to_string(),
+        Err(p) if p.status == 409 => detail_text(ctx.lang, &p),
+        Err(p) => return Err(p),
+    };
+    Ok(redirect_with_msg("/models", &message).into_response())
 }
 
 #[derive(Deserialize)]

@@ -64,7 +64,7 @@ pub fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
 }
 
 /// The guard runs before the handlers' extractors, so it negotiates the language itself.
-fn plain_ctx(uri: &Uri, headers: &HeaderMap) -> PageCtx {
+pub(crate) fn plain_ctx(uri: &Uri, headers: &HeaderMap) -> PageCtx {
     let asked = uri.query().and_then(|q| {
         q.split('&')
             .find_map(|kv| kv.strip_prefix("lang="))

@@ -3,14 +3,14 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::caller::{Caller, client_address};
 use super::i18n::{Lang, session};
-use super::pages::problem_box;
+use super::pages::{plain_ctx, problem_box};
 use super::{accounts_api, platform};
 use crate::AppState;
 use crate::web::layout::{PageCtx, page};
@@ -126,4 +126,20 @@ pub(crate) async fn logout(State(state): State<AppState>, caller: Caller) -> Res
         accounts_api::session_cookie("", std::time::Duration::ZERO),
     );
     res
+}
+
+/// A form whose CSRF token is missing or wrong: a tab left open across a new sign-in, or a
+/// form posted from another site. Nothing was changed; the reader reloads and sends again.
+pub(crate) fn stale_form(uri: &Uri, headers: &HeaderMap) -> Response {
+    let ctx = plain_ctx(uri, headers);
+    let t = session::t(ctx.lang);
+    page(
+        &ctx,
+        StatusCode::FORBIDDEN,
+        t.stale_form_title,
+        html! {
+            h1 { (t.stale_form_title) }
+            p { (t.stale_form) }
+        },
+    )
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use vehicles::ClearanceInput;
 
 use super::caller::{Caller, csrf_token};
+use super::i18n::missing::Missing;
 use super::i18n::problems::{detail_text, field_message, field_name};
 use super::i18n::{self, Lang, vehicles as words};
 use super::pages::{csrf_field, problem_box, problem_text, redirect_with_msg};
@@ -284,7 +285,7 @@ pub(crate) async fn vehicle_page(
         .store
         .vehicle(&key)
         .await?
-        .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+        .ok_or_else(|| Missing::Vehicle { vin: key.clone() }.problem())?;
     let timeline = timeline(&state, &record.vin).await?;
     let maker = vehicles::Vin::parse(&record.vin)
         .ok()
@@ -366,7 +367,7 @@ pub(crate) async fn status_submit(
     let record = store
         .vehicle(&key)
         .await?
-        .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+        .ok_or_else(|| Missing::Vehicle { vin: key.clone() }.problem())?;
     let mut facts = record.facts.clone();
     facts.insert("status".into(), status.as_str().into());
     let mut tx = store.write().await?;
@@ -414,7 +415,7 @@ pub(crate) async fn amend_submit(
             let current = store
                 .vehicle(&key)
                 .await?
-                .ok_or_else(|| Problem::not_found(format!("No cleared vehicle {key}.")))?;
+                .ok_or_else(|| Missing::Vehicle { vin: key.clone() }.problem())?;
             facts.insert("status".into(), current.status.clone());
             let mut tx = store.write().await?;
             match tx

@@ -10,14 +10,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use platform::RunConfig;
+use platform::{ConfigProblem, RunConfig};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::runs::{NewRun, RunRecord};
 
+use super::i18n::Lang;
+use super::i18n::run_problems::RunSaid;
 use super::training::{RunSpec, resolve};
 use super::{Caller, platform};
-use crate::problem::FieldProblem;
+use crate::problem::{FieldProblem, Say};
 use crate::{AppState, Problem};
 
 /// A config larger than this is not a config.
@@ -62,25 +64,16 @@ pub(crate) async fn list(State(state): State<AppState>) -> Result<Response, Prob
     Ok(Json(json!({"runs": runs.iter().map(run_view).collect::<Vec<_>>()})).into_response())
 }
 
-fn config_problem(errors: Vec<String>) -> Problem {
-    Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!(
-            "The run config has {} problem(s); nothing was queued.",
-            errors.len()
-        ),
-    )
-    .with_errors(
-        errors
-            .into_iter()
-            .map(|e| FieldProblem {
-                field: e.split(':').next().unwrap_or("config").trim().to_string(),
-                message: e,
-                line: None,
-                said: None,
-            })
-            .collect(),
-    )
+fn config_problem(errors: Vec<ConfigProblem>) -> Problem {
+    let detail = RunSaid::ConfigProblems(errors.len());
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail.say(Lang::En))
+        .saying(detail)
+        .with_errors(
+            errors
+                .into_iter()
+                .map(|e| FieldProblem::new(e.field(), e.to_string()).saying(e))
+                .collect(),
+        )
 }
 
 /// The config text of a request: TOML as the body, or JSON `{"config": "<toml>"}`.
@@ -104,9 +97,14 @@ fn config_text(headers: &HeaderMap, body: &[u8]) -> Result<String, Problem> {
         let v: Value = serde_json::from_str(text)
             .map_err(|e| Problem::bad_request(format!("Malformed JSON: {e}")))?;
         return v["config"].as_str().map(str::to_string).ok_or_else(|| {
-            config_problem(vec![
-                "config: send the run config as TOML text in \"config\" (or as the body with Content-Type application/toml)".into(),
-            ])
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The run config has 1 problem(s); nothing was queued.",
+            )
+            .with_errors(vec![FieldProblem::new(
+                "config",
+                "config: send the run config as TOML text in \"config\" (or as the body with Content-Type application/toml)",
+            )])
         });
     }
     Ok(text.to_string())

@@ -12,6 +12,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use store::runs::RunRecord;
 
+use super::i18n::missing::Missing;
+use super::i18n::problems::{detail_text, field_message};
 use super::i18n::{self, Lang, training as words};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
@@ -169,8 +171,8 @@ pub(crate) async fn create_submit(
         Err(p) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
             let top = html! {
-                div.alert role="alert" { (p.detail) }
-                ul { @for e in &p.errors { li { (e.message) } } }
+                div.alert role="alert" { (detail_text(ctx.lang, &p)) }
+                ul { @for e in &p.errors { li { (field_message(ctx.lang, e)) } } }
             };
             render_runs(&state, &ctx, &caller, top, &form.config, status).await
         }
@@ -239,7 +241,7 @@ pub(crate) async fn run_page(
         Some(f) => f.await?,
         None => None,
     }
-    .ok_or_else(|| Problem::not_found(format!("There is no run {id}.")))?;
+    .ok_or_else(|| Missing::Run { id: id.clone() }.problem())?;
     let events = store.run_events(run.id, 0).await?;
     let epochs: Vec<Value> = events
         .iter()
@@ -341,9 +343,13 @@ pub(crate) async fn cancel_submit(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    super::runs_api::cancel(state, caller, Path(id.clone())).await?;
-    let message = words::t(ctx.lang).cancel_requested;
-    Ok(redirect_with_msg(&format!("/runs/{id}"), message).into_response())
+    // A run that already ended comes back as the page's notice, in the reader's language.
+    let message = match super::runs_api::cancel(state, caller, Path(id.clone())).await {
+        Ok(_) => words::t(ctx.lang).cancel_requested.to_string(),
+        Err(p) if p.status == 409 => detail_text(ctx.lang, &p),
+        Err(p) => return Err(p),
+    };
+    Ok(redirect_with_msg(&format!("/runs/{id}"), &message).into_response())
 }
 
 pub(crate) async fn rerun_submit(

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use classify::Classifier;
 use engine::runs::{DatasetRows, LabelledCase, RunEnd, RunHooks, RunInputs};
-use platform::{EvalSet, RunConfig};
+use platform::{ConfigProblem, EvalSet, RunConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::models::{CaseRow, ModelRecord};
@@ -131,7 +131,10 @@ pub struct ResolvedDataset {
 }
 
 /// Resolves a config's data set names to versions; a missing one is named.
-pub async fn resolve(store: &store::Store, mut config: RunConfig) -> Result<RunSpec, Vec<String>> {
+pub async fn resolve(
+    store: &store::Store,
+    mut config: RunConfig,
+) -> Result<RunSpec, Vec<ConfigProblem>> {
     let mut errors = Vec::new();
     // "datasets" stands for every data set's newest version, fixed now.
     if config
@@ -140,7 +143,12 @@ pub async fn resolve(store: &store::Store, mut config: RunConfig) -> Result<RunS
         .iter()
         .any(|s| s == platform::runs::ALL_DATASETS)
     {
-        let all = store.datasets().await.map_err(|e| vec![e.to_string()])?;
+        let all = store.datasets().await.map_err(|e| {
+            vec![ConfigProblem::Lookup {
+                field: "evaluate.sets",
+                error: e.to_string(),
+            }]
+        })?;
         let mut sets: Vec<String> = Vec::new();
         for s in std::mem::take(&mut config.evaluate.sets) {
             if s == platform::runs::ALL_DATASETS {
@@ -155,23 +163,30 @@ pub async fn resolve(store: &store::Store, mut config: RunConfig) -> Result<RunS
         sets.dedup();
         config.evaluate.sets = sets;
     }
-    let mut lookup = async |r: &platform::DatasetRef, field: &str| -> Option<ResolvedDataset> {
-        match store.dataset_version(&r.name, r.version).await {
-            Ok(Some(v)) => Some(ResolvedDataset {
-                name: v.meta.name,
-                version: v.meta.version,
-                sha256: v.meta.sha256,
-            }),
-            Ok(None) => {
-                errors.push(format!("{field}: there is no data set version {r}"));
-                None
+    let mut lookup =
+        async |r: &platform::DatasetRef, field: &'static str| -> Option<ResolvedDataset> {
+            match store.dataset_version(&r.name, r.version).await {
+                Ok(Some(v)) => Some(ResolvedDataset {
+                    name: v.meta.name,
+                    version: v.meta.version,
+                    sha256: v.meta.sha256,
+                }),
+                Ok(None) => {
+                    errors.push(ConfigProblem::NoSuchVersion {
+                        field,
+                        reference: r.to_string(),
+                    });
+                    None
+                }
+                Err(e) => {
+                    errors.push(ConfigProblem::Lookup {
+                        field,
+                        error: e.to_string(),
+                    });
+                    None
+                }
             }
-            Err(e) => {
-                errors.push(format!("{field}: {e}"));
-                None
-            }
-        }
-    };
+        };
     let mut datasets = Vec::new();
     for r in config.dataset_refs().map_err(|e| e.0.clone())? {
         if let Some(d) = lookup(&r, "data.datasets").await {

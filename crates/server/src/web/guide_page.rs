@@ -12,8 +12,11 @@ use serde::Deserialize;
 use super::layout::{PageCtx, page};
 use crate::AppState;
 use crate::api::guide::{Action, AnswerRequest, GuideResponse, in_lang, run};
+use crate::guide_token::TokenError;
 use crate::limits::{MAX_ANSWER_TEXT_CHARS, MAX_GUIDE_DESCRIPTION_CHARS};
-use crate::problem::Problem;
+use crate::platform::i18n::problems::detail_text;
+use crate::problem::{Problem, Say};
+use crate::web::Lang;
 
 /// Replaces the page's main content with the next step's, keeps the address bar in step.
 const ENHANCE: &str = r#"
@@ -168,12 +171,32 @@ fn step_view(ctx: &PageCtx, r: &GuideResponse, error: Option<&str>) -> Markup {
     }
 }
 
+/// A guided session's link that was altered or has run out, in the reader's language.
+impl Say for TokenError {
+    fn say(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (TokenError::Invalid, Lang::En) => {
+                "No such guided session: the link is incomplete or was altered. Start again.".into()
+            }
+            (TokenError::Invalid, Lang::ZhTw) => {
+                "找不到此引導式歸列：連結不完整或已遭變更。請重新開始。".into()
+            }
+            (TokenError::Expired, Lang::En) => {
+                "This guided session has expired. Start again with the same description.".into()
+            }
+            (TokenError::Expired, Lang::ZhTw) => {
+                "此引導式歸列已逾期失效。請以相同的貨物描述重新開始。".into()
+            }
+        }
+    }
+}
+
 fn error_page(ctx: &PageCtx, p: Problem) -> Response {
     let t = ctx.t();
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
     let body = html! {
         h1 { (t.guide_title) }
-        p.notice role="alert" { (p.detail) }
+        p.notice role="alert" { (detail_text(ctx.lang, &p)) }
         (start_form(ctx, ""))
     };
     page(ctx, status, t.guide_title, body)
@@ -239,7 +262,11 @@ pub async fn answer(
                     &ctx,
                     StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST),
                     ctx.t().guide_title,
-                    step_view(&ctx, &in_lang(&state, ctx.lang, r), Some(&p.detail)),
+                    step_view(
+                        &ctx,
+                        &in_lang(&state, ctx.lang, r),
+                        Some(&detail_text(ctx.lang, &p)),
+                    ),
                 ),
                 Err(p) => error_page(&ctx, p),
             }

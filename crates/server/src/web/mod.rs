@@ -5,6 +5,7 @@ pub(crate) mod course;
 mod guide_page;
 mod i18n;
 pub(crate) mod layout;
+pub(crate) mod problem_page;
 mod tariff_page;
 
 use axum::Router;

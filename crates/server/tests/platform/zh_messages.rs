@@ -7,18 +7,18 @@ use serde_json::json;
 
 use crate::harness::{As, Options, Platform, start};
 
-fn cookie(p: &Platform, who: As) -> String {
+pub(crate) fn cookie(p: &Platform, who: As) -> String {
     p.token(who)
         .map_or_else(String::new, |t| format!("customs_session={t}"))
 }
 
-async fn csrf(p: &Platform, who: As) -> String {
+pub(crate) async fn csrf(p: &Platform, who: As) -> String {
     let (_, me) = p.get(who, "/api/v1/me").await;
     me["csrf_token"].as_str().unwrap().to_string()
 }
 
 /// Posts a form as `who` in `lang` (`zh-TW` or `en`); the status, redirect target and page.
-async fn post_form(
+pub(crate) async fn post_form(
     p: &Platform,
     who: As,
     path: &str,
@@ -51,7 +51,7 @@ async fn post_form(
     (status, location, res.text().await.unwrap())
 }
 
-async fn page(p: &Platform, who: As, path: &str, lang: &str) -> String {
+pub(crate) async fn page(p: &Platform, who: As, path: &str, lang: &str) -> String {
     p.server
         .client
         .get(p.server.url(path))
@@ -65,9 +65,9 @@ async fn page(p: &Platform, who: As, path: &str, lang: &str) -> String {
         .unwrap()
 }
 
-const FORM: &str = "application/x-www-form-urlencoded";
+pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 
-fn has_all(html: &str, what: &[&str], none: &[&str]) {
+pub(crate) fn has_all(html: &str, what: &[&str], none: &[&str]) {
     for s in what {
         assert!(html.contains(s), "lacks {s:?}: {html}");
     }

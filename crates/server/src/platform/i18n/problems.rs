@@ -78,6 +78,8 @@ pub(crate) fn field_name(lang: Lang, name: &str) -> String {
         "operator_roles" => "業者類別".into(),
         "row" => "整列".into(),
         "file" => "檔案".into(),
+        "name" => "名稱".into(),
+        "source" => "來源".into(),
         _ => name.to_string(),
     }
 }
@@ -197,6 +199,8 @@ pub(crate) enum Detail {
     /// The record changed since it was read; now at this version.
     Stale(i64),
     NoSuchRecord,
+    /// The store failed; nothing was changed.
+    NotStored,
 }
 
 impl Say for Detail {
@@ -217,6 +221,8 @@ impl Say for Detail {
             ),
             Detail::NoSuchRecord if zh => "查無此筆資料。".into(),
             Detail::NoSuchRecord => "No such record.".into(),
+            Detail::NotStored if zh => "無法儲存此要求，未做任何變更。".into(),
+            Detail::NotStored => "The request could not be stored; nothing was changed.".into(),
         }
     }
 }

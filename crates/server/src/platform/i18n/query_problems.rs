@@ -2,7 +2,7 @@
 //! `opendata` crate's `QueryError`, which keeps the parameter and what it allows as data.
 
 use opendata::query::{MAX_SIZE, OPERATORS, RESERVED};
-use opendata::{ColumnType, QueryError};
+use opendata::{ColumnType, CursorFault, QueryError};
 
 use super::Lang;
 use super::badges::type_zh;
@@ -26,6 +26,27 @@ fn expected_zh(expected: &str) -> String {
         Some(ColumnType::Date) => "日期，例如 2024-01-31".into(),
         Some(ColumnType::Boolean) => "true 或 false".into(),
         None => expected.to_string(),
+    }
+}
+
+/// Why a `_next` cursor was refused.
+fn cursor_fault_zh(fault: &CursorFault) -> String {
+    match fault {
+        CursorFault::TooLong => "過長".into(),
+        CursorFault::NotBase64 => "不是 URL 安全的 base64 編碼".into(),
+        CursorFault::NotAPayload => "內容不是分頁游標".into(),
+        CursorFault::OtherSort { made_for, this } => {
+            let said = |sort: &Option<String>| sort.clone().unwrap_or_else(|| "未排序".into());
+            format!(
+                "此游標是為 {} 產生的，本次查詢為 {}；請使用相同的排序",
+                said(made_for),
+                said(this)
+            )
+        }
+        CursorFault::UnknownSortColumn => "排序欄位不存在".into(),
+        CursorFault::SortValueType => "排序值的型別不符".into(),
+        CursorFault::KeyLength => "主鍵欄位數不符".into(),
+        CursorFault::KeyType => "主鍵值的型別不符".into(),
     }
 }
 
@@ -79,7 +100,8 @@ impl Say for QueryError {
                 format!("參數「{param}」重複；排序只能指定一個：_sort=欄位 或 _sort_desc=欄位")
             }
             QueryError::BadCursor { param, reason } => format!(
-                "參數「{param}」不是此資料集的分頁游標（{reason}）；請移除 {param} 後重新查詢"
+                "參數「{param}」不是此資料集的分頁游標（{}）；請移除 {param} 後重新查詢",
+                cursor_fault_zh(reason)
             ),
         }
     }

@@ -61,7 +61,7 @@ impl Say for Issue {
             Issue::DuplicateVin { vin, first_line } => {
                 format!("車身號碼 {vin} 已出現在第 {first_line} 行")
             }
-            Issue::UnreadableRow { error } => format!("無法讀取此列：{error}"),
+            Issue::UnreadableRow { error } => format!("無法以 CSV 格式讀取此列（{error}）"),
             Issue::FieldCount { expected, found } => {
                 format!("應有 {expected} 個欄位，實有 {found} 個")
             }
@@ -77,7 +77,7 @@ impl Say for FileError {
             return self.to_string();
         }
         match self {
-            FileError::UnreadableHeader(error) => format!("無法讀取標題列：{error}"),
+            FileError::UnreadableHeader(error) => format!("無法以 CSV 格式讀取標題列（{error}）"),
             FileError::NoHeader => "檔案為空或沒有標題列".into(),
             FileError::InvalidHeader(problems) => {
                 let said: Vec<String> = problems
