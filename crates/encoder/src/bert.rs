@@ -13,9 +13,13 @@ use crate::matmul;
 
 type Result<T> = candle_core::Result<T>;
 
-/// A dense layer `x · Wᵀ + b`, its weights kept as a plain `[out, in]` array.
+/// A dense layer `x · Wᵀ + b`, its weights kept as a plain `[out, in]` array, and again in half
+/// precision for single queries: their product streams every weight from memory once (42 MB
+/// in f32 for MiniLM, more than the L3 cache), so half the bytes is nearly half the time.
+/// Batches keep the exact f32 weights: the corpus cache and training read those.
 struct Linear {
     weight: Vec<f32>,
+    weight16: Vec<half::f16>,
     bias: Vec<f32>,
     inputs: usize,
 }
@@ -23,8 +27,10 @@ struct Linear {
 impl Linear {
     fn new(weight: &Tensor, bias: &Tensor) -> Result<Linear> {
         let (_, inputs) = weight.dims2()?;
+        let weight: Vec<f32> = weight.flatten_all()?.to_vec1()?;
         Ok(Linear {
-            weight: weight.flatten_all()?.to_vec1()?,
+            weight16: weight.iter().map(|&w| half::f16::from_f32(w)).collect(),
+            weight,
             bias: bias.to_vec1()?,
             inputs,
         })
@@ -62,7 +68,9 @@ impl Linear {
         }
         let xs = x.flatten_all()?.to_vec1::<f32>()?;
         let mut y = vec![0.0f32; b * len * n];
-        matmul::linear(&xs, self.inputs, &self.weight, &self.bias, &mut y);
+        if matmul::linear_f16(&xs, self.inputs, &self.weight16, &self.bias, &mut y).is_none() {
+            matmul::linear(&xs, self.inputs, &self.weight, &self.bias, &mut y);
+        }
         if gelu {
             y.iter_mut().for_each(|v| *v = gelu_erf(*v));
         }
@@ -225,8 +233,8 @@ mod tests {
     }
     use candle_transformers::models::bert::BertModel;
 
-    /// The same hidden states as candle's BertModel, one text (the hand-written product) and
-    /// a batch of padded texts long enough for gemm.
+    /// The same hidden states as candle's BertModel, one text (the hand-written product, on
+    /// half-precision weights) and a batch of padded texts long enough for gemm.
     #[test]
     fn matches_candles_bert_for_one_query_and_for_a_batch() {
         let dir =
@@ -268,7 +276,9 @@ mod tests {
                 .unwrap()
                 .to_scalar::<f32>()
                 .unwrap();
-            assert!(diff < 1e-3, "batch {batch}: largest difference {diff}");
+            // One query runs on half-precision weights; a batch on the exact ones.
+            let tolerance = if batch == 1 { 1e-2 } else { 1e-3 };
+            assert!(diff < tolerance, "batch {batch}: largest difference {diff}");
         }
     }
 }

@@ -23,7 +23,7 @@ pub mod runs;
 mod trained;
 mod zh_dense;
 
-pub use national::{chinese_leg, national_tariff};
+pub use national::{chinese_index, chinese_leg, chinese_leg_over, national_tariff};
 pub use tariff::NationalTariff;
 pub use trained::{chinese_pairs, head_dir, load_head, train_head};
 pub use zh_dense::{with_zh_dense, zh_cache_file, zh_dense, zh_encoder};
@@ -201,14 +201,21 @@ pub struct Paths<'a> {
 /// Everything the service needs, reusing what is up to date.
 pub fn open(paths: &Paths<'_>, progress: Progress<'_>) -> anyhow::Result<Engine> {
     let (data_dir, state) = (paths.data_dir, paths.state);
+    let started = std::time::Instant::now();
     let hs = nomenclature(data_dir)?;
+    let nomenclature_ms = started.elapsed().as_millis();
     let search = Arc::new(search_index(hs.clone(), state, false, progress)?);
+    let search_ms = started.elapsed().as_millis();
     let corpus = corpus(data_dir, &hs, state, false, progress)?;
+    let corpus_ms = started.elapsed().as_millis();
     let semantic = match paths.models {
         Some(models) => semantic(&corpus, models, state, progress)?,
         None => None,
     };
+    let semantic_ms = started.elapsed().as_millis();
     let head = load_head(&corpus, state);
+    let head_ms = started.elapsed().as_millis();
+    // Where start-up time goes, each phase's end since the start.
     let classifier = Arc::new(classifier(
         hs.clone(),
         corpus,
@@ -218,6 +225,15 @@ pub fn open(paths: &Paths<'_>, progress: Progress<'_>) -> anyhow::Result<Engine>
         false,
         progress,
     )?);
+    tracing::debug!(
+        nomenclature_ms,
+        search_ms,
+        corpus_ms,
+        semantic_ms,
+        head_ms,
+        classifier_ms = started.elapsed().as_millis(),
+        "engine opened"
+    );
     Ok(Engine {
         nomenclature: hs,
         search,

@@ -44,11 +44,25 @@ pub fn chinese_leg(
     national: &NationalTariff,
     head: Option<Arc<head::Head>>,
 ) -> anyhow::Result<classify::ChineseLeg> {
+    Ok(chinese_leg_over(chinese_index(national)?, head))
+}
+
+/// The index half of [`chinese_leg`]: it needs no head, so start-up builds it beside the
+/// classifier.
+pub fn chinese_index(national: &NationalTariff) -> anyhow::Result<Arc<search::TariffIndex>> {
     let index = search::TariffIndex::build(national.tw.clone())
         .context("indexing the Taiwan tariff's Chinese texts")?;
-    let leg = classify::ChineseLeg::new(Arc::new(index));
-    Ok(match head {
+    Ok(Arc::new(index))
+}
+
+/// The Chinese leg over an index built by [`chinese_index`].
+pub fn chinese_leg_over(
+    index: Arc<search::TariffIndex>,
+    head: Option<Arc<head::Head>>,
+) -> classify::ChineseLeg {
+    let leg = classify::ChineseLeg::new(index);
+    match head {
         Some(h) => leg.with_head(h, classify::zh::ZH_HEAD_WEIGHT),
         None => leg,
-    })
+    }
 }
