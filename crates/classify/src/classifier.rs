@@ -86,6 +86,7 @@ pub struct Classifier {
     examples: Arc<Examples>,
     vague: Arc<VagueDetector>,
     coverage: Arc<Coverage>,
+    terms: Arc<crate::explain::TermsCache>,
     fusion: Fusion,
 }
 
@@ -131,13 +132,14 @@ impl Classifier {
         Ok(Classifier {
             semantic: semantic.map(Arc::new),
             trained: None,
-            corpus,
             hs,
             synonyms: Arc::new(text::Synonyms::builtin()),
             lexical: Arc::new(lexical),
             examples: Arc::new(examples),
             vague: Arc::new(vague),
             coverage: Arc::new(coverage),
+            terms: Arc::new(crate::explain::TermsCache::new(corpus.docs.len())),
+            corpus,
             fusion,
         })
     }
@@ -402,10 +404,10 @@ impl Classifier {
             return out;
         }
         let probs = self.fusion.probabilities(&fused, self.corpus.docs.len());
-        let wanted = q.all();
+        let wanted = crate::explain::wanted_hashes(&q.all());
         for (&(pos, _), p) in fused.iter().zip(probs).take(limit) {
             let doc = &self.corpus.docs[pos];
-            let mut explanation = explain(doc, &wanted);
+            let mut explanation = explain(pos, doc, &self.terms, &wanted);
             explanation.examples = nearest
                 .iter()
                 .take(NEAREST_EXAMPLES)

@@ -86,6 +86,45 @@ fn candidates_are_explained() {
 }
 
 #[test]
+fn explanations_quote_their_texts_and_stay_the_same_once_analysed() {
+    let c = classifier();
+    let first = c.classify("frozen peeled shrimps", 10);
+    let again = c.classify("frozen peeled shrimps", 10);
+    assert_eq!(first.candidates.len(), again.candidates.len());
+    for (a, b) in first.candidates.iter().zip(&again.candidates) {
+        assert_eq!(
+            format!("{:?}", a.explanation.evidence),
+            format!("{:?}", b.explanation.evidence)
+        );
+        for e in &a.explanation.evidence {
+            assert!(!e.words.is_empty());
+            for w in &e.words {
+                assert!(
+                    e.text.contains(w.as_str()),
+                    "{w:?} quoted from {:?}",
+                    e.text
+                );
+            }
+        }
+        let count = |source: &str| {
+            let found = a.explanation.evidence.iter();
+            found.filter(|e| e.source == source).count()
+        };
+        assert!(count("subheading") <= 1 && count("national line") <= 2 && count("example") <= 2);
+    }
+    let shrimp = first
+        .candidates
+        .iter()
+        .find(|c| c.code.as_str().starts_with("0306"))
+        .expect("a crustacean among the candidates");
+    let words = &shrimp.explanation.matched_words;
+    assert!(
+        words.iter().any(|w| w.to_lowercase().starts_with("shrimp")),
+        "{words:?}"
+    );
+}
+
+#[test]
 fn fusion_was_tuned_on_the_development_split() {
     let f = classifier().fusion();
     let t = f.tuning.as_ref().expect("tuned");

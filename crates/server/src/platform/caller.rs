@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::i18n::Lang;
+use super::i18n::refusals::{RateLimited, refusal};
 use super::i18n::session::Credentials;
 use super::{access, platform};
 use crate::limits::MAX_BODY_BYTES;
@@ -245,11 +246,12 @@ fn client_key(caller: &Caller, parts: &Parts) -> String {
     }
 }
 
-fn too_many(wait_secs: u64, detail: &str) -> Response {
-    let mut res = Problem::new(StatusCode::TOO_MANY_REQUESTS, detail).into_response();
+fn too_many(limited: RateLimited) -> Response {
+    let wait_secs = limited.retry_secs.max(1);
+    let mut res = refusal(StatusCode::TOO_MANY_REQUESTS, limited).into_response();
     res.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from_str(&wait_secs.max(1).to_string()).expect("digits"),
+        HeaderValue::from_str(&wait_secs.to_string()).expect("digits"),
     );
     res
 }
@@ -298,18 +300,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
             &governor::clock::DefaultClock::default(),
         ));
-        let retry = wait.as_secs() + 1;
-        let who = match caller.actor {
-            Actor::Anonymous => "from this address",
-            _ => "with this credential",
+        let limited = RateLimited {
+            per_minute: platform(&state).settings.requests_per_minute,
+            retry_secs: wait.as_secs() + 1,
+            anonymous: matches!(caller.actor, Actor::Anonymous),
         };
-        return too_many(
-            retry,
-            &format!(
-                "Too many requests {who}: the limit is {} a minute. Retry in {retry} s (Retry-After);                  each API key has a limit of its own.",
-                platform(&state).settings.requests_per_minute
-            ),
-        );
+        return too_many(limited);
     }
     if let Err(denied) = endpoint.access.check(&caller.actor) {
         // Pages send people to sign in; APIs answer with problems.

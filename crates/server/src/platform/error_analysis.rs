@@ -14,6 +14,7 @@ use store::models::CaseRow;
 
 use super::datasets::{Input, Outcome, register};
 use super::i18n::missing::Missing;
+use super::i18n::refusals::{Analysis, refusal};
 use super::pages::{csrf_field, redirect_with_msg};
 use super::{Caller, platform};
 use crate::web::course::lesson_link;
@@ -71,9 +72,12 @@ async fn errors(
 ) -> Result<(Vec<CaseRow>, Vec<String>, Vec<String>), Problem> {
     let store = &platform(state).store;
     if store.model(version).await?.is_none() {
-        return Err(Problem::not_found(format!(
-            "There is no model version {version:?}."
-        )));
+        return Err(refusal(
+            StatusCode::NOT_FOUND,
+            Analysis::NoModelVersion {
+                version: version.to_string(),
+            },
+        ));
     }
     let all: Vec<CaseRow> = store
         .model_results(version, f.set())
@@ -237,23 +241,32 @@ pub(crate) async fn correct(
         .into_iter()
         .find(|c| c.case_id == case_id)
         .ok_or_else(|| {
-            Problem::not_found(format!("{version} has no case {case_id:?} on {set}."))
+            let (version, case_id, set) = (version.into(), case_id.into(), set.into());
+            refusal(
+                StatusCode::NOT_FOUND,
+                Analysis::NoCase {
+                    version,
+                    case_id,
+                    set,
+                },
+            )
         })?;
     // The data set the case came from: the one the set names, or the shared folder's own.
     let name = match set.strip_prefix("dataset:") {
         Some(r) => {
             platform::DatasetRef::parse(r)
-                .map_err(|e| Problem::bad_request(e.to_string()))?
+                .map_err(|e| {
+                    let reason = e.to_string();
+                    refusal(StatusCode::BAD_REQUEST, Analysis::BadDatasetRef { reason })
+                })?
                 .name
         }
         None => {
             if !corpus::labelled_sets(&state.data_dir).contains(&case.source) {
-                return Err(Problem::new(
+                let source = case.source.clone();
+                return Err(refusal(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!(
-                        "The case comes from {:?}, which is not a data set this platform can version.",
-                        case.source
-                    ),
+                    Analysis::NotVersionable { source },
                 ));
             }
             if store.dataset_version(&case.source, None).await?.is_none() {
@@ -287,23 +300,30 @@ pub(crate) async fn correct(
         .iter()
         .position(|r| r.id == case.case_id)
         .ok_or_else(|| {
-            Problem::new(
+            let (name, version) = (name.clone(), latest.meta.version);
+            let case_id = case.case_id.clone();
+            refusal(
                 StatusCode::CONFLICT,
-                format!(
-                    "Version {} of {name} no longer has row {}; it was changed already.",
-                    latest.meta.version, case.case_id
-                ),
+                Analysis::RowChanged {
+                    name,
+                    version,
+                    case_id,
+                },
             )
         })?;
     let what = match correction {
         Correction::Relabel(code) => {
             let code = platform::rows::clean_code(&code).map_err(|e| {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("code: {e}"))
+                let reason = e.to_string();
+                refusal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Analysis::BadCode { reason },
+                )
             })?;
             if code.len() < 6 {
-                return Err(Problem::new(
+                return Err(refusal(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "code: give the subheading (6 digits) or a national line (8 to 11).",
+                    Analysis::CodeTooShort,
                 ));
             }
             let old = std::mem::replace(&mut rows[at].code, code.clone());
@@ -337,9 +357,11 @@ pub(crate) async fn correct_submit(
         "relabel" => Correction::Relabel(form.code.trim().to_string()),
         "vague" => Correction::Vague,
         other => {
-            return Err(Problem::bad_request(format!(
-                "action is relabel or vague, not {other:?}."
-            )));
+            let action = other.to_string();
+            return Err(refusal(
+                StatusCode::BAD_REQUEST,
+                Analysis::UnknownAction { action },
+            ));
         }
     };
     let set = if form.set.is_empty() {

@@ -335,8 +335,10 @@ async fn new_submit(
 ) -> Result<Response, Problem> {
     let (meta, fields) = form_fields(form);
     let kind_name = meta.get("kind").cloned().unwrap_or_default();
-    let kind = ApplicationKind::parse(&kind_name)
-        .ok_or_else(|| Problem::bad_request("kind: unknown application type"))?;
+    let kind = ApplicationKind::parse(&kind_name).ok_or_else(|| {
+        use super::i18n::refusals::{UnknownApplicationKind, refusal};
+        refusal(StatusCode::BAD_REQUEST, UnknownApplicationKind)
+    })?;
     let case = match create_case(
         &state,
         &caller,

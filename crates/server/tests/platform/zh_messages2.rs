@@ -509,3 +509,78 @@ async fn errors_below_the_handlers_are_pages_in_the_language() {
     let html = send("en").await.unwrap().text().await.unwrap();
     has_all(&html, &["Method Not Allowed"], &["此網址不接受"]);
 }
+
+#[tokio::test]
+async fn the_rate_limit_and_an_unknown_application_type_follow_the_language() {
+    let p = start(Options {
+        requests_per_minute: 2,
+        ..Options::default()
+    })
+    .await;
+    let browse = |lang: &'static str| {
+        let path = match lang {
+            "en" => "/applications?lang=en",
+            _ => "/applications",
+        };
+        p.server
+            .client
+            .get(p.server.url(path))
+            .header(COOKIE, cookie(&p, As::Trader))
+            .header(ACCEPT, "text/html")
+            .header(ACCEPT_LANGUAGE, lang)
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(browse("zh-TW").await.unwrap().status(), 200);
+    }
+    let refused = browse("zh-TW").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    has_all(
+        &refused.text().await.unwrap(),
+        &["請求過多", "每分鐘上限 2 次"],
+        &["Too many requests"],
+    );
+    let refused = browse("en").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    has_all(
+        &refused.text().await.unwrap(),
+        &["Too many requests with this credential: the limit is 2 a minute."],
+        &["請求過多"],
+    );
+
+    // A form naming an application type the service does not offer.
+    let p = start(Options::default()).await;
+    let body = format!(
+        "csrf={}&kind=moon_rock&intent=draft",
+        csrf(&p, As::Trader).await
+    );
+    for (lang, path, said, unsaid) in [
+        (
+            "zh-TW",
+            "/applications/new",
+            "申請類別不存在",
+            "unknown application type",
+        ),
+        (
+            "en",
+            "/applications/new?lang=en",
+            "kind: unknown application type",
+            "申請類別不存在",
+        ),
+    ] {
+        let res = p
+            .server
+            .client
+            .post(p.server.url(path))
+            .header(COOKIE, cookie(&p, As::Trader))
+            .header(ACCEPT, "text/html")
+            .header(ACCEPT_LANGUAGE, lang)
+            .header(CONTENT_TYPE, FORM)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        has_all(&res.text().await.unwrap(), &[said], &[unsaid]);
+    }
+}

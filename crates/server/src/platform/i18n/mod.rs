@@ -15,6 +15,7 @@ pub(crate) mod missing;
 pub(crate) mod opendata;
 pub(crate) mod problems;
 pub(crate) mod query_problems;
+pub(crate) mod refusals;
 pub(crate) mod run_problems;
 pub(crate) mod session;
 mod store_problems;
