@@ -203,51 +203,53 @@ mod tests {
         y
     }
 
+    /// k, then x `[m, k]`, W `[n, k]` and b `[n]`.
+    type Case = (usize, Vec<f32>, Vec<f32>, Vec<f32>);
+
+    /// Sizes that leave tails (k not a multiple of the lanes, n not of the row block), each
+    /// with activations, weights and biases.
+    fn cases() -> Vec<Case> {
+        let sizes = [(1, 384, 384), (3, 37, 7), (9, 1536, 6), (2, 5, 1)];
+        sizes
+            .into_iter()
+            .map(|(m, k, n)| {
+                let x = (0..m * k).map(|i| ((i * 7 % 13) as f32 - 6.0) / 5.0);
+                let w = (0..n * k).map(|i| ((i * 5 % 11) as f32 - 5.0) / 7.0);
+                let b = (0..n).map(|j| j as f32 / 3.0);
+                (k, x.collect(), w.collect(), b.collect())
+            })
+            .collect()
+    }
+
+    fn close(got: &[f32], want: &[f32]) {
+        for (got, want) in got.iter().zip(want) {
+            assert!(
+                (got - want).abs() < 1e-3 * (1.0 + want.abs()),
+                "{got} vs {want}"
+            );
+        }
+    }
+
     #[test]
     fn half_precision_weights_multiply_as_their_rounded_values() {
-        for (m, k, n) in [(1, 384, 384), (3, 37, 7), (9, 1536, 6), (2, 5, 1)] {
-            let x: Vec<f32> = (0..m * k)
-                .map(|i| ((i * 7 % 13) as f32 - 6.0) / 5.0)
-                .collect();
-            let w: Vec<f32> = (0..n * k)
-                .map(|i| ((i * 5 % 11) as f32 - 5.0) / 7.0)
-                .collect();
+        for (k, x, w, b) in cases() {
             let h: Vec<half::f16> = w.iter().map(|&v| half::f16::from_f32(v)).collect();
-            let b: Vec<f32> = (0..n).map(|j| j as f32 / 3.0).collect();
-            let mut y = vec![f32::NAN; m * n];
+            let mut y = vec![f32::NAN; x.len() / k * b.len()];
             if linear_f16(&x, k, &h, &b, &mut y).is_none() {
-                return; // no F16C here: the f32 product serves
+                return; // no F16C here: the portable product serves
             }
             // The product of the rounded weights, to float precision.
             let rounded: Vec<f32> = h.iter().map(|v| v.to_f32()).collect();
-            for (got, want) in y.iter().zip(naive(&x, k, &rounded, &b)) {
-                assert!(
-                    (got - want).abs() < 1e-3 * (1.0 + want.abs()),
-                    "{got} vs {want}"
-                );
-            }
+            close(&y, &naive(&x, k, &rounded, &b));
         }
     }
 
     #[test]
     fn matches_the_textbook_product_for_awkward_sizes() {
-        // Sizes that leave tails: k not a multiple of the lanes, n not of the row block.
-        for (m, k, n) in [(1, 384, 384), (3, 37, 7), (9, 1536, 6), (2, 5, 1)] {
-            let x: Vec<f32> = (0..m * k)
-                .map(|i| ((i * 7 % 13) as f32 - 6.0) / 5.0)
-                .collect();
-            let w: Vec<f32> = (0..n * k)
-                .map(|i| ((i * 5 % 11) as f32 - 5.0) / 7.0)
-                .collect();
-            let b: Vec<f32> = (0..n).map(|j| j as f32 / 3.0).collect();
-            let mut y = vec![f32::NAN; m * n];
+        for (k, x, w, b) in cases() {
+            let mut y = vec![f32::NAN; x.len() / k * b.len()];
             linear(&x, k, &w, &b, &mut y);
-            for (got, want) in y.iter().zip(naive(&x, k, &w, &b)) {
-                assert!(
-                    (got - want).abs() < 1e-3 * (1.0 + want.abs()),
-                    "{got} vs {want}"
-                );
-            }
+            close(&y, &naive(&x, k, &w, &b));
         }
     }
 }
