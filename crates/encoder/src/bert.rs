@@ -13,25 +13,27 @@ use crate::matmul;
 
 type Result<T> = candle_core::Result<T>;
 
-/// A dense layer `x · Wᵀ + b`, its weights kept as a plain `[out, in]` array, and again in half
-/// precision for single queries: their product streams every weight from memory once (42 MB
-/// in f32 for MiniLM, more than the L3 cache), so half the bytes is nearly half the time.
-/// Batches keep the exact f32 weights: the corpus cache and training read those.
+/// A dense layer `x · Wᵀ + b`: the f32 weights as candle's tensor for batches (the corpus cache
+/// and training read exact embeddings), and a half-precision `[out, in]` copy for single
+/// queries, whose product streams every weight from memory once (42 MB in f32 for MiniLM,
+/// more than the L3 cache), so half the bytes is nearly half the time.
 struct Linear {
-    weight: Vec<f32>,
+    weight: Tensor,
+    bias: Tensor,
     weight16: Vec<half::f16>,
-    bias: Vec<f32>,
+    bias_values: Vec<f32>,
     inputs: usize,
 }
 
 impl Linear {
     fn new(weight: &Tensor, bias: &Tensor) -> Result<Linear> {
         let (_, inputs) = weight.dims2()?;
-        let weight: Vec<f32> = weight.flatten_all()?.to_vec1()?;
+        let values: Vec<f32> = weight.flatten_all()?.to_vec1()?;
         Ok(Linear {
-            weight16: weight.iter().map(|&w| half::f16::from_f32(w)).collect(),
-            weight,
-            bias: bias.to_vec1()?,
+            weight16: values.iter().map(|&w| half::f16::from_f32(w)).collect(),
+            weight: weight.contiguous()?,
+            bias_values: bias.to_vec1()?,
+            bias: bias.clone(),
             inputs,
         })
     }
@@ -44,7 +46,7 @@ impl Linear {
     }
 
     fn outputs(&self) -> usize {
-        self.bias.len()
+        self.bias_values.len()
     }
 
     /// `x`: `[batch, len, in]` → `[batch, len, out]`.
@@ -58,19 +60,17 @@ impl Linear {
     }
 
     fn forward_then(&self, x: &Tensor, gelu: bool) -> Result<Tensor> {
-        let (b, len, k) = x.dims3()?;
+        let (b, len, _) = x.dims3()?;
         let n = self.outputs();
         if b * len > matmul::SMALL_ROWS {
-            let w = Tensor::from_slice(&self.weight, (n, k), x.device())?;
-            let bias = Tensor::from_slice(&self.bias, n, x.device())?;
-            let y = x.broadcast_matmul(&w.t()?)?.broadcast_add(&bias)?;
+            let y = x
+                .broadcast_matmul(&self.weight.t()?)?
+                .broadcast_add(&self.bias)?;
             return if gelu { y.gelu_erf() } else { Ok(y) };
         }
         let xs = x.flatten_all()?.to_vec1::<f32>()?;
         let mut y = vec![0.0f32; b * len * n];
-        if matmul::linear_f16(&xs, self.inputs, &self.weight16, &self.bias, &mut y).is_none() {
-            matmul::linear(&xs, self.inputs, &self.weight, &self.bias, &mut y);
-        }
+        matmul::linear(&xs, self.inputs, &self.weight16, &self.bias_values, &mut y);
         if gelu {
             y.iter_mut().for_each(|v| *v = gelu_erf(*v));
         }
