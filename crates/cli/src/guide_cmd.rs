@@ -173,6 +173,7 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
                     gold: run.gold.as_str().into(),
                     result: run.result.as_str().into(),
                     questions: run.questions,
+                    prior_rank: run.prior_rank,
                     end: run.reason.as_str().into(),
                     trace: run.trace.clone(),
                 });
@@ -209,6 +210,17 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
         paged_baseline_mean_questions: s.paged_baseline_mean,
         percentiles: s.percentiles.clone(),
         end_reasons: s.reasons.iter().map(|(r, n)| (r.to_string(), *n)).collect(),
+        by_prior_rank: s
+            .by_prior_rank
+            .iter()
+            .map(|b| eval::RankBand {
+                ranks: b.ranks.clone(),
+                cases: b.cases,
+                mean_questions: b.mean_questions,
+                four_or_more: b.four_or_more,
+                max_questions: b.max_questions,
+            })
+            .collect(),
         step_ms_p50: pct(0.5),
         step_ms_p95: pct(0.95),
         corpus_version,
@@ -231,6 +243,13 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
         println!("  p{p}: guided {g}, walk {b}, walk with 8 choices {pb}");
     }
     println!("ended: {:?}", s.reasons);
+    println!("by the classifier's rank of the gold code (cases, mean questions, 4 or more, most):");
+    for b in &s.by_prior_rank {
+        println!(
+            "  rank {}: {}, {:.2}, {}, {}",
+            b.ranks, b.cases, b.mean_questions, b.four_or_more, b.max_questions
+        );
+    }
     println!(
         "step latency p50 {:.2} ms, p95 {:.2} ms",
         pct(0.5),

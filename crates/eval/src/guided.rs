@@ -29,6 +29,8 @@ pub struct GuidedReport {
     /// (percentile, guided, baseline, paged baseline).
     pub percentiles: Vec<(u8, usize, usize, usize)>,
     pub end_reasons: Vec<(String, usize)>,
+    /// Questions by where the classifier ranked the gold code before any answer.
+    pub by_prior_rank: Vec<RankBand>,
     /// Milliseconds per dialogue step (classifier replay and question choice).
     pub step_ms_p50: f64,
     pub step_ms_p95: f64,
@@ -38,11 +40,23 @@ pub struct GuidedReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct RankBand {
+    /// The classifier's ranks of the gold code: "1", "2-5", …, "301+".
+    pub ranks: String,
+    pub cases: usize,
+    pub mean_questions: f64,
+    pub four_or_more: usize,
+    pub max_questions: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct GuidedRun {
     pub description: String,
     pub gold: String,
     pub result: String,
     pub questions: usize,
+    /// Where the classifier ranked the gold code before any answer.
+    pub prior_rank: usize,
     pub end: String,
     /// The questions asked, in order, with the simulated user's answer.
     pub trace: Vec<String>,
@@ -88,6 +102,14 @@ pub fn write_guided_html(r: &GuidedReport, path: &Path) -> std::io::Result<()> {
                     }
                 }
                 (PreEscaped(chart))
+                h2 { "Questions by the classifier's rank of the gold code" }
+                p.muted { "Before any answer. The long dialogues are those whose goods the classifier ranked far off." }
+                table {
+                    tr { th { "rank" } th { "cases" } th { "mean questions" } th { "4 or more" } th { "most" } }
+                    @for b in &r.by_prior_rank {
+                        tr { td { (b.ranks) } td { (b.cases) } td { (format!("{:.2}", b.mean_questions)) } td { (b.four_or_more) } td { (b.max_questions) } }
+                    }
+                }
                 h2 { "How dialogues ended" }
                 table {
                     @for (reason, n) in &r.end_reasons { tr { td { (reason) } td { (n) } } }

@@ -12,7 +12,7 @@ mod zh;
 mod zh_dense;
 
 pub use cases::{Case, CasesError, read_cases};
-pub use guided::{GuidedReport, GuidedRun, write_guided_html};
+pub use guided::{GuidedReport, GuidedRun, RankBand, write_guided_html};
 pub use html::write_html;
 pub use metrics::{Calibration, Confusion, Latency, Report, SystemMetrics, evaluate};
 pub use zh::{ZhAnswer, ZhCase, ZhReport, ZhRow, evaluate_zh, read_zh_cases, write_zh_html};

@@ -278,6 +278,13 @@ impl Guide {
         known
     }
 
+    /// The gold leaf's rank (1-based) and probability in the prior of `text`.
+    pub fn prior_rank(&self, text: &str, leaf: usize) -> (usize, f64) {
+        let p = self.prior(text);
+        let rank = p.iter().filter(|&&x| x > p[leaf]).count() + 1;
+        (rank, p[leaf])
+    }
+
     fn prior(&self, text: &str) -> Vec<f64> {
         let n = self.tables.leaves.len();
         if text.is_empty() {
@@ -453,7 +460,7 @@ impl Guide {
             .collect();
         for choice in &mut question.choices {
             choice.keeps = match &choice.rule {
-                Rule::Keep(prefixes) => prefixes.clone(),
+                Rule::Keep(prefixes) | Rule::Within { keep: prefixes, .. } => prefixes.clone(),
                 Rule::Exclude(_) | Rule::NotSure => Vec::new(),
                 rule => likely
                     .iter()
@@ -646,7 +653,7 @@ impl Guide {
             path.push((n.code.clone(), n.description.clone()));
         }
         match rule {
-            Rule::Keep(prefixes) => path
+            Rule::Keep(prefixes) | Rule::Within { keep: prefixes, .. } => path
                 .into_iter()
                 .filter(|(c, _)| prefixes.iter().any(|p| p == c.as_str()))
                 .collect(),

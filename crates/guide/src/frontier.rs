@@ -3,9 +3,14 @@
 //! rest. A single-level question either jumps deep and misses when the classifier ranked the
 //! goods low ("none of these", then a walk from the top), or stays shallow and spends a
 //! question per level; this one goes as deep as the mass allows and still covers the rest.
+//!
+//! A branch split into its likely parts keeps a choice for the rest of it ("something else in
+//! chapter 84"): the goods the classifier ranked low then still land in their chapter with
+//! one answer, where "none of these" would leave the whole tree open.
 
 use std::collections::HashMap;
 
+use crate::gain::NONE_COST_BITS;
 use crate::questions::{
     Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, TreeLevel, finish, shorten,
 };
@@ -19,17 +24,21 @@ const MIN_BRANCH_MASS: f64 = 0.003;
 /// sub-branches and the choices it crowds out lose goes to "none of these").
 const KEPT_WHEN_SPLIT: f64 = 0.5;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct Branch {
     level: usize,
     id: u32,
+    /// The whole branch's mass.
     mass: f64,
+    /// The branch less the other choices under it: "something else in …".
+    rest: bool,
 }
 
 /// The mass of every branch at every level, and which branches lie under which.
 struct Masses {
     mass: [HashMap<u32, f64>; 4],
     children: HashMap<(usize, u32), Vec<u32>>,
+    parent: HashMap<(usize, u32), u32>,
     total: f64,
 }
 
@@ -41,6 +50,7 @@ impl Masses {
                 level,
                 id,
                 mass: self.mass[level][&id],
+                rest: false,
             })
             .filter(|b| b.mass >= MIN_BRANCH_MASS * self.total)
             .collect();
@@ -48,21 +58,79 @@ impl Masses {
         out
     }
 
-    /// What a truthful answer tells (bits): the choices' masses and the rest's, "none of
-    /// these".
-    fn entropy(&self, shown: &[Branch]) -> f64 {
-        let covered: f64 = shown.iter().map(|b| b.mass).sum();
-        let none = (self.total - covered).max(0.0);
+    /// Whether `inner` lies strictly under `outer`.
+    fn under(&self, inner: &Branch, outer: &Branch) -> bool {
+        let (mut level, mut id) = (inner.level, inner.id);
+        while level > outer.level {
+            match self.parent.get(&(level, id)) {
+                Some(&up) => (level, id) = (level - 1, up),
+                None => return false,
+            }
+        }
+        inner.level > outer.level && id == outer.id
+    }
+
+    /// The choices under `outer` that no other choice under it contains.
+    fn outermost_under<'b>(&self, shown: &'b [Branch], outer: &Branch) -> Vec<&'b Branch> {
         shown
             .iter()
-            .map(|b| b.mass)
+            .filter(|b| {
+                self.under(b, outer)
+                    && !shown
+                        .iter()
+                        .any(|m| self.under(b, m) && self.under(m, outer))
+            })
+            .collect()
+    }
+
+    /// What each choice holds: a branch its mass, a rest what its branch holds beyond the
+    /// other choices under it.
+    fn shares(&self, shown: &[Branch]) -> Vec<f64> {
+        shown
+            .iter()
+            .map(|b| {
+                if !b.rest {
+                    return b.mass;
+                }
+                let inner: f64 = self.outermost_under(shown, b).iter().map(|o| o.mass).sum();
+                (b.mass - inner).max(0.0)
+            })
+            .collect()
+    }
+
+    /// The heaviest `MAX_CHOICES` choices; rests left with next to nothing go.
+    fn fit(&self, mut shown: Vec<Branch>) -> Vec<Branch> {
+        for _ in 0..2 {
+            let shares = self.shares(&shown);
+            let mut order: Vec<usize> = (0..shown.len())
+                .filter(|&i| !shown[i].rest || shares[i] >= MIN_BRANCH_MASS * self.total)
+                .collect();
+            order.sort_by(|&a, &b| shares[b].total_cmp(&shares[a]).then(a.cmp(&b)));
+            order.truncate(MAX_CHOICES);
+            shown = order.into_iter().map(|i| shown[i]).collect();
+        }
+        shown
+    }
+
+    fn covered(&self, shown: &[Branch]) -> f64 {
+        self.shares(shown).iter().sum()
+    }
+
+    /// What a truthful answer tells (bits), over the choices and "none of these", less what
+    /// "none of these" costs ([`NONE_COST_BITS`]).
+    fn entropy(&self, shown: &[Branch]) -> f64 {
+        let shares = self.shares(shown);
+        let none = (self.total - shares.iter().sum::<f64>()).max(0.0);
+        let h: f64 = shares
+            .into_iter()
             .chain([none])
             .filter(|&m| m > 0.0)
             .map(|m| {
                 let q = m / self.total;
                 -q * q.log2()
             })
-            .sum()
+            .sum();
+        h - NONE_COST_BITS * none / self.total
     }
 }
 
@@ -70,6 +138,7 @@ impl Tree<'_> {
     fn all_masses(&self, p: &[f64]) -> Masses {
         let mut mass: [HashMap<u32, f64>; 4] = Default::default();
         let mut children: HashMap<(usize, u32), Vec<u32>> = HashMap::new();
+        let mut parent: HashMap<(usize, u32), u32> = HashMap::new();
         for (leaf, &m) in p.iter().enumerate() {
             if m <= 0.0 {
                 continue;
@@ -81,6 +150,7 @@ impl Tree<'_> {
                     let kids = children.entry((level, ids[level])).or_default();
                     if !kids.contains(&ids[level + 1]) {
                         kids.push(ids[level + 1]);
+                        parent.insert((level + 1, ids[level + 1]), ids[level]);
                     }
                 }
             }
@@ -89,6 +159,7 @@ impl Tree<'_> {
         Masses {
             mass,
             children,
+            parent,
             total,
         }
     }
@@ -107,7 +178,11 @@ impl Tree<'_> {
         loop {
             let current = masses.entropy(&shown);
             let mut best: Option<(f64, Vec<Branch>)> = None;
-            for (at, branch) in shown.iter().enumerate().filter(|(_, b)| b.level < 3) {
+            for (at, branch) in shown
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.level < 3 && !b.rest)
+            {
                 let mut kids = masses.heavy(
                     branch.level + 1,
                     masses.children[&(branch.level, branch.id)].iter().copied(),
@@ -117,12 +192,15 @@ impl Tree<'_> {
                     continue;
                 }
                 let mut split = shown.clone();
-                split.splice(at..=at, kids);
-                split.sort_by(|a, b| b.mass.total_cmp(&a.mass));
-                split.truncate(MAX_CHOICES);
+                split.remove(at);
+                split.extend(kids);
+                split.push(Branch {
+                    rest: true,
+                    ..*branch
+                });
+                let split = masses.fit(split);
                 let h = masses.entropy(&split);
-                let covered = |options: &[Branch]| options.iter().map(|b| b.mass).sum::<f64>();
-                let lost = covered(&shown) - covered(&split);
+                let lost = masses.covered(&shown) - masses.covered(&split);
                 let better = shown.len() == 1
                     || (h > current + 1e-9 && lost <= (1.0 - KEPT_WHEN_SPLIT) * branch.mass);
                 if better && best.as_ref().is_none_or(|b| h > b.0) {
@@ -137,19 +215,37 @@ impl Tree<'_> {
         if shown.len() < 2 {
             return None;
         }
-        let keys: Vec<String> = shown
+        let key_of = |b: &Branch| Tree::group_name(TreeLevel::ALL[b.level], b.id);
+        let keys: Vec<String> = shown.iter().map(key_of).collect();
+        let mut choices: Vec<Choice> = shown
             .iter()
-            .map(|b| Tree::group_name(TreeLevel::ALL[b.level], b.id))
-            .collect();
-        let mut choices: Vec<Choice> = keys
-            .iter()
-            .map(|key| {
-                let (label, detail) = shorten(&self.text_of(key));
+            .zip(&keys)
+            .map(|(b, key)| {
+                let text = self.text_of(key);
+                if !b.rest {
+                    let (label, detail) = shorten(&text);
+                    return Choice {
+                        id: key.clone(),
+                        label,
+                        detail,
+                        rule: Rule::Keep(self.prefixes(key)),
+                        keeps: Vec::new(),
+                    };
+                }
+                let except: Vec<String> = masses
+                    .outermost_under(&shown, b)
+                    .into_iter()
+                    .flat_map(|o| self.prefixes(&key_of(o)))
+                    .collect();
+                let (label, _) = shorten(&format!("Something else in {}", self.name_of(key)));
                 Choice {
-                    id: key.clone(),
+                    id: format!("rest:{key}"),
                     label,
-                    detail,
-                    rule: Rule::Keep(self.prefixes(key)),
+                    detail: Some(text),
+                    rule: Rule::Within {
+                        keep: self.prefixes(key),
+                        except,
+                    },
                     keeps: Vec::new(),
                 }
             })

@@ -213,6 +213,16 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// A branch by its kind, number and text: "chapter 84: Machinery …".
+    pub(crate) fn name_of(&self, key: &str) -> String {
+        let text = self.text_of(key);
+        match key.len() {
+            2 if !key.starts_with('S') => format!("chapter {key}: {text}"),
+            4 => format!("heading {}.{}: {text}", &key[..2], &key[2..]),
+            _ => text,
+        }
+    }
+
     pub(crate) fn text_of(&self, key: &str) -> String {
         if let Some(s) = self.section(key) {
             let mut title = s.title.clone();

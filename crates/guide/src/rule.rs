@@ -14,6 +14,12 @@ pub enum Rule {
     Keep(Vec<String>),
     /// Everything except what lies under these prefixes: "none of these".
     Exclude(Vec<String>),
+    /// What lies under `keep` but not under `except`: "something else in chapter 84" beside
+    /// the chapter's branches that the question shows by name.
+    Within {
+        keep: Vec<String>,
+        except: Vec<String>,
+    },
     /// One value of an attribute dimension (keys from [`crate::lexicon`]).
     Value { dimension: String, value: String },
     /// None of the listed values: "another material".
@@ -139,6 +145,10 @@ impl Rule {
         match self {
             Rule::Keep(prefixes) => prefixes.iter().any(|p| code.starts_with(p.as_str())),
             Rule::Exclude(prefixes) => !prefixes.iter().any(|p| code.starts_with(p.as_str())),
+            Rule::Within { keep, except } => {
+                keep.iter().any(|p| code.starts_with(p.as_str()))
+                    && !except.iter().any(|p| code.starts_with(p.as_str()))
+            }
             Rule::Value { dimension, value } => dimension_index(dimension)
                 .and_then(|d| Some((d, value_index(d, value)?)))
                 .is_none_or(|(d, v)| tables.attributes.get(d, leaf).admits(v)),
@@ -199,6 +209,11 @@ impl Rule {
                 (0..n)
                     .map(|l| under_any(tables, l, &parsed) == keep)
                     .collect()
+            }
+            Rule::Within { keep, except } => {
+                let inside = Rule::Keep(keep.clone()).mask(tables);
+                let outside = Rule::Exclude(except.clone()).mask(tables);
+                inside.iter().zip(outside).map(|(&a, b)| a && b).collect()
             }
             rule => (0..n).map(|l| rule.admits(tables, l)).collect(),
         }

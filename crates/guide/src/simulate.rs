@@ -37,6 +37,8 @@ pub struct CaseRun {
     pub baseline: usize,
     /// The same walk with at most eight choices a question.
     pub paged_baseline: usize,
+    /// Where the classifier ranked the gold code before any answer (1 = first).
+    pub prior_rank: usize,
     /// "question → answer" for each step.
     pub trace: Vec<String>,
 }
@@ -52,6 +54,7 @@ impl CaseRun {
 pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseRun> {
     let leaf = guide.tables().position(gold)?;
     let mut dialogue = Dialogue::new(description);
+    let (prior_rank, _) = guide.prior_rank(description, leaf);
     let mut trace = Vec::new();
     loop {
         let step = guide.step(&dialogue);
@@ -63,6 +66,7 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
                 reason: outcome.reason,
                 baseline: baseline_questions(guide.nomenclature(), gold),
                 paged_baseline: paged_baseline_questions(guide.nomenclature(), gold),
+                prior_rank,
                 trace,
             });
         }
@@ -146,6 +150,55 @@ pub struct Summary {
     pub percentiles: Vec<(u8, usize, usize, usize)>,
     /// How the dialogues ended, with counts.
     pub reasons: Vec<(&'static str, usize)>,
+    /// Questions by where the classifier ranked the gold code: what the long dialogues have
+    /// in common.
+    pub by_prior_rank: Vec<RankBand>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankBand {
+    /// "1", "2-5", …, "301+".
+    pub ranks: String,
+    pub cases: usize,
+    pub mean_questions: f64,
+    /// Dialogues that took four questions or more (the top-down walk's usual count).
+    pub four_or_more: usize,
+    pub max_questions: usize,
+}
+
+const RANK_BANDS: [(usize, usize); 8] = [
+    (1, 1),
+    (2, 5),
+    (6, 10),
+    (11, 20),
+    (21, 50),
+    (51, 100),
+    (101, 300),
+    (301, usize::MAX),
+];
+
+fn by_prior_rank(runs: &[CaseRun]) -> Vec<RankBand> {
+    RANK_BANDS
+        .iter()
+        .filter_map(|&(lo, hi)| {
+            let questions: Vec<usize> = runs
+                .iter()
+                .filter(|r| (lo..=hi).contains(&r.prior_rank))
+                .map(|r| r.questions)
+                .collect();
+            (!questions.is_empty()).then(|| RankBand {
+                ranks: match (lo, hi) {
+                    (lo, usize::MAX) => format!("{lo}+"),
+                    (lo, hi) if lo == hi => lo.to_string(),
+                    (lo, hi) => format!("{lo}-{hi}"),
+                },
+                cases: questions.len(),
+                mean_questions: questions.iter().sum::<usize>() as f64 / questions.len() as f64,
+                four_or_more: questions.iter().filter(|&&q| q >= 4).count(),
+                max_questions: questions.iter().copied().max().unwrap_or(0),
+            })
+        })
+        .collect()
 }
 
 fn percentile(sorted: &[usize], pct: u8) -> usize {
@@ -205,5 +258,6 @@ pub fn summarise(runs: &[CaseRun]) -> Summary {
             })
             .collect(),
         reasons,
+        by_prior_rank: by_prior_rank(runs),
     }
 }

@@ -351,3 +351,68 @@ fn the_use_question_is_asked_where_it_splits_the_mass() {
         after.candidates
     );
 }
+
+/// A question over branches of mixed levels is a partition: each subheading is admitted by
+/// exactly one of its choices ("not sure" aside), the rest of a split branch and "none of
+/// these" included, so a truthful user always has exactly one answer.
+#[test]
+fn branch_questions_partition_the_subheadings_and_name_the_rest_of_a_split_branch() {
+    let g = guide();
+    let leaves = g.tables().leaves.len();
+    let mut rests_seen = 0;
+    for text in [
+        "altimeters",
+        "coolant pumps",
+        "machines",
+        "wooden block",
+        "plastic parts",
+    ] {
+        let mut d = Dialogue::new(text);
+        for _ in 0..3 {
+            let Some(q) = g.step(&d).question else { break };
+            if q.topic == "tree:any" {
+                let masks: Vec<Vec<bool>> = q
+                    .choices
+                    .iter()
+                    .filter(|c| c.rule.is_informative())
+                    .map(|c| c.rule.mask(g.tables()))
+                    .collect();
+                for l in 0..leaves {
+                    let admitting = masks.iter().filter(|m| m[l]).count();
+                    assert_eq!(
+                        admitting,
+                        1,
+                        "{text}: {} in {:?}",
+                        g.tables().leaves[l],
+                        q.key
+                    );
+                }
+            }
+            let rest = q.choices.iter().find(|c| c.id.starts_with("rest:"));
+            if let Some(rest) = rest {
+                rests_seen += 1;
+                let branch = rest.id.trim_start_matches("rest:");
+                assert!(
+                    rest.label.starts_with("Something else in"),
+                    "{}",
+                    rest.label
+                );
+                let Rule::Within { keep, except } = &rest.rule else {
+                    panic!("{:?}", rest.rule)
+                };
+                // It keeps its branch and leaves out the choices shown under it.
+                assert!(!except.is_empty(), "{:?}", rest.rule);
+                for shown in q.choices.iter().filter(|c| except.contains(&c.id)) {
+                    assert!(matches!(shown.rule, Rule::Keep(_)), "{}", shown.id);
+                }
+                if !branch.starts_with('S') {
+                    assert_eq!(keep, &vec![branch.to_string()]);
+                    assert!(except.iter().all(|e| e.starts_with(branch)), "{except:?}");
+                }
+            }
+            let answer = rest.unwrap_or(&q.choices[0]);
+            d.answers.push(Guide::choose(&q, &answer.id).unwrap());
+        }
+    }
+    assert!(rests_seen > 0, "no question offered the rest of a branch");
+}

@@ -96,6 +96,10 @@ enum WireRule {
     Exclude {
         p: Vec<String>,
     },
+    Within {
+        p: Vec<String>,
+        x: Vec<String>,
+    },
     Value {
         d: String,
         v: String,
@@ -120,6 +124,7 @@ fn to_wire(rule: &Rule) -> WireRule {
     match rule.clone() {
         Rule::Keep(p) => WireRule::Keep { p },
         Rule::Exclude(p) => WireRule::Exclude { p },
+        Rule::Within { keep, except } => WireRule::Within { p: keep, x: except },
         Rule::Value { dimension, value } => WireRule::Value {
             d: dimension,
             v: value,
@@ -138,6 +143,7 @@ fn from_wire(rule: WireRule) -> Rule {
     match rule {
         WireRule::Keep { p } => Rule::Keep(p),
         WireRule::Exclude { p } => Rule::Exclude(p),
+        WireRule::Within { p, x } => Rule::Within { keep: p, except: x },
         WireRule::Value { d, v } => Rule::Value {
             dimension: d,
             value: v,
@@ -270,6 +276,17 @@ mod tests {
                     choice: "0813".into(),
                     label: "Fruit, dried".into(),
                     rule: Rule::Keep(vec!["0813".into()]),
+                },
+                Answer::Choice {
+                    key: "tree:any:0813,rest:08,none".into(),
+                    topic: "tree:any".into(),
+                    question: "Which of these are the goods?".into(),
+                    choice: "rest:08".into(),
+                    label: "Something else in chapter 08".into(),
+                    rule: Rule::Within {
+                        keep: vec!["08".into()],
+                        except: vec!["0813".into()],
+                    },
                 },
                 Answer::Text("figs".into()),
                 Answer::Choice {

@@ -43,7 +43,8 @@ pub struct GuideChoice {
     pub detail: Option<String>,
     /// Code prefixes this choice keeps (for an attribute: the likely codes it keeps).
     pub keeps: Vec<String>,
-    /// Code prefixes this choice rules out ("none of these").
+    /// Code prefixes this choice rules out ("none of these"; "something else" in a branch:
+    /// the branch's parts shown beside it).
     pub excludes: Vec<String>,
 }
 
@@ -309,7 +310,9 @@ fn response(state: &AppState, dialogue: &Dialogue, step: Step) -> GuideResponse 
                 .into_iter()
                 .map(|c| GuideChoice {
                     excludes: match &c.rule {
-                        guide::Rule::Exclude(p) => p.clone(),
+                        guide::Rule::Exclude(p) | guide::Rule::Within { except: p, .. } => {
+                            p.clone()
+                        }
                         _ => Vec::new(),
                     },
                     id: c.id,

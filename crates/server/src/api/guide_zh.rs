@@ -186,6 +186,13 @@ pub fn localise(state: &AppState, r: &mut GuideResponse) {
         for c in &mut q.choices {
             let translated = if let Some(zh) = lookup(LABELS, &c.label) {
                 Some(zh.to_string())
+            } else if let Some(branch) = c.id.strip_prefix("rest:") {
+                let name = if branch.starts_with('S') {
+                    section_name(state, &c.keeps)
+                } else {
+                    zh_name(state, branch)
+                };
+                name.map(|n| format!("其他屬於「{n}」的貨品"))
             } else if q.topic == "tree:section" || (q.topic == "tree:any" && c.id.starts_with('S'))
             {
                 section_name(state, &c.keeps)
