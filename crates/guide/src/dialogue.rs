@@ -541,6 +541,7 @@ impl Guide {
                 .filter_map(|&l| tree.tree_question(l, p)),
         );
         candidates.extend(tree.frontier_question(p));
+        candidates.extend(tree.range_question(p));
         candidates.extend(
             (0..DIMENSIONS.len())
                 .filter(|&d| !closed_topics.contains(&DIMENSIONS[d].key))

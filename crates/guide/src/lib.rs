@@ -19,6 +19,7 @@ mod gain;
 pub mod lexicon;
 pub mod numeric;
 mod questions;
+mod ranges;
 mod rule;
 pub mod simulate;
 mod uses;

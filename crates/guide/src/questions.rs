@@ -86,7 +86,7 @@ pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
     let cut: String = text.chars().take(LABEL_CHARS).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     (
-        format!("{}…", cut.trim_end_matches([',', ';'])),
+        format!("{}…", cut.trim_end_matches([',', ';', '…'])),
         Some(text.to_string()),
     )
 }

@@ -311,7 +311,7 @@ fn uses_are_read_from_the_nomenclature() {
 fn the_use_question_is_asked_where_it_splits_the_mass() {
     let g = guide();
     // Machinery, nothing else known: chapter 84's 87 headings do not fit on a screen, but
-    // what the machine is for groups them.
+    // runs of consecutive headings, or what the machine is for, group them.
     let headings = [
         "8432", "8434", "8435", "8436", "8437", "8438", "8439", "8440", "8441", "8442", "8444",
         "8445", "8446", "8447", "8449", "8450", "8451", "8452", "8453", "8454", "8455", "8457",
@@ -326,6 +326,21 @@ fn the_use_question_is_asked_where_it_splits_the_mass() {
         label: "Machinery for an industry".into(),
         rule: Rule::Keep(headings.iter().map(|h| h.to_string()).collect()),
     });
+    // Spread evenly over 32 headings, eight runs of them tell most (3 bits against the use
+    // question's 2.4); a user unsure there is asked the use.
+    let q = g.step(&dialogue).question.expect("a question");
+    assert_eq!(q.topic, "tree:range", "{q:?}");
+    assert_eq!(q.choices.len(), 10, "eight runs, none of these, not sure");
+    assert!(
+        q.choices[0].label.starts_with("84.32–84."),
+        "{:?}",
+        q.choices[0]
+    );
+    let run = q
+        .choice(truthful_choice(&q, g.tables(), leaf("843810")))
+        .unwrap();
+    assert!(run.keeps.contains(&"8438".to_string()), "{run:?}");
+    dialogue.answers.push(Guide::choose(&q, NOT_SURE).unwrap());
     let step = g.step(&dialogue);
     let q = step.question.expect("a question");
     assert_eq!(q.topic, "use", "{q:?}");

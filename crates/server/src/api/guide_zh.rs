@@ -24,6 +24,10 @@ const QUESTIONS: &[(&str, &str)] = &[
         "下列何者與貨品完全相符？",
     ),
     ("Which of these are the goods?", "貨品是下列何者？"),
+    (
+        "Which group of headings holds the goods?",
+        "貨品屬於下列哪一組號列？",
+    ),
     ("What is it used for?", "貨品的用途為何？"),
     (
         "What are the goods made of (the main material)?",
@@ -175,6 +179,26 @@ fn section_name(state: &AppState, keeps: &[String]) -> Option<String> {
     Some(format!("第{}類：{}", section.roman(), SECTIONS.get(n - 1)?))
 }
 
+/// A run of headings: "84.37–84.40：穀類清潔機器；食品工業用機器；…", each name cut short.
+fn range_name(state: &AppState, headings: &[String]) -> Option<String> {
+    const NAME_CHARS: usize = 12;
+    let names: Vec<String> = headings
+        .iter()
+        .map(|h| {
+            let name = zh_name(state, h)?;
+            let mut short: String = name.chars().take(NAME_CHARS).collect();
+            if name.chars().count() > NAME_CHARS {
+                short.push('…');
+            }
+            Some(short)
+        })
+        .collect::<Option<_>>()?;
+    let dotted = |h: &str| Some(format!("{}.{}", h.get(..2)?, h.get(2..)?));
+    let first = dotted(headings.first()?)?;
+    let last = dotted(headings.last()?)?;
+    Some(format!("{first}–{last}：{}", names.join("；")))
+}
+
 /// Puts a step into Traditional Chinese, in place.
 pub fn localise(state: &AppState, r: &mut GuideResponse) {
     if let Some(q) = &mut r.question {
@@ -186,6 +210,8 @@ pub fn localise(state: &AppState, r: &mut GuideResponse) {
         for c in &mut q.choices {
             let translated = if let Some(zh) = lookup(LABELS, &c.label) {
                 Some(zh.to_string())
+            } else if q.topic == "tree:range" && c.keeps.len() > 1 {
+                range_name(state, &c.keeps)
             } else if let Some(branch) = c.id.strip_prefix("rest:") {
                 let name = if branch.starts_with('S') {
                     section_name(state, &c.keeps)

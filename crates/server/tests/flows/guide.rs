@@ -207,8 +207,9 @@ async fn the_guide_is_in_the_openapi_document() {
     }
 }
 
-/// Machinery of many industries, nothing else known: the dialogue asks what the goods are used
-/// for, in English and in Chinese, and the answer narrows the candidates to that industry.
+/// Machinery of many industries, nothing else known: the dialogue asks which run of headings
+/// holds the goods and, when the user is not sure, what they are used for, in English and in
+/// Chinese; the answer narrows the candidates to that industry.
 #[tokio::test]
 async fn a_dialogue_asks_what_the_goods_are_used_for() {
     let s = start(Profile::Public).await;
@@ -225,6 +226,43 @@ async fn a_dialogue_asks_what_the_goods_are_used_for() {
         choice: "machinery".into(),
         label: "Machinery for an industry".into(),
         rule: guide::Rule::Keep(headings.iter().map(|h| h.to_string()).collect()),
+    });
+    let session = encode(&TokenKey::new(GUIDE_KEY), &dialogue, u64::MAX);
+    let (status, step) = s.json(&format!("/api/v1/guide/{session}")).await;
+    assert_eq!(status, 200, "{step}");
+    let q = &step["question"];
+    assert_eq!(q["topic"], "tree:range", "{step}");
+    let first = &q["choices"][0];
+    assert_eq!(first["keeps"], json!(["8432", "8434", "8435", "8436"]));
+    assert!(
+        first["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("84.32–84.36: Agricultural"),
+        "{first}"
+    );
+    let zh: Value = s
+        .client
+        .get(s.url(&format!("/api/v1/guide/{session}")))
+        .header("accept-language", "zh-TW")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(zh["question"]["text"], "貨品屬於下列哪一組號列？", "{zh}");
+    let zh_label = zh["question"]["choices"][0]["label"].as_str().unwrap();
+    assert!(zh_label.starts_with("84.32–84.36："), "{zh_label}");
+    assert!(!zh_label.contains("Agricultural"), "{zh_label}");
+
+    dialogue.answers.push(guide::Answer::Choice {
+        key: q["key"].as_str().unwrap().into(),
+        topic: "tree:range".into(),
+        question: q["text"].as_str().unwrap().into(),
+        choice: "not_sure".into(),
+        label: "Not sure".into(),
+        rule: guide::Rule::NotSure,
     });
     let session = encode(&TokenKey::new(GUIDE_KEY), &dialogue, u64::MAX);
     let (status, step) = s.json(&format!("/api/v1/guide/{session}")).await;
