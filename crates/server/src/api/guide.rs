@@ -51,9 +51,10 @@ pub struct GuideChoice {
 #[derive(Serialize, ToSchema)]
 pub struct GuideQuestion {
     pub key: String,
-    /// tree:section|chapter|heading|subheading, tree:any (branches of mixed levels), an
-    /// attribute (material, state, wearer, fabric, use, power, retail) or unit:<unit> for a
-    /// measured quantity.
+    /// tree:section|chapter|heading|subheading, tree:any (branches of mixed levels; a choice
+    /// `rest:<branch>` is the branch less the choices shown under it), tree:range (runs of
+    /// consecutive headings of one chapter), an attribute (material, state, wearer, fabric,
+    /// use, power, retail) or unit:<unit> for a measured quantity.
     pub topic: String,
     pub text: String,
     pub choices: Vec<GuideChoice>,
