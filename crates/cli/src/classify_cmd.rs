@@ -146,15 +146,16 @@ pub fn classify_batch(
 }
 
 #[derive(serde::Deserialize)]
-struct CheckRow {
+pub struct CheckRow {
     #[serde(default)]
     id: String,
     description: String,
     declared_code: String,
 }
 
-/// Checks a CSV of declaration lines (`description,declared_code`, optional `id`).
-pub fn check_file(c: &Classifier, input: &Path, output: Option<&Path>) -> anyhow::Result<()> {
+/// Reads and validates a CSV of declaration lines (`description,declared_code`, optional
+/// `id`) whole, before any model loads: a bad file fails at once and writes nothing.
+pub fn read_declarations(input: &Path) -> anyhow::Result<Vec<CheckRow>> {
     let mut reader = csv::Reader::from_path(input)
         .map_err(|e| BadInput(format!("cannot read {}: {e}", input.display())))?;
     let headers = reader
@@ -166,6 +167,21 @@ pub fn check_file(c: &Classifier, input: &Path, output: Option<&Path>) -> anyhow
             return Err(BadInput(format!("{} has no column {needed:?}", input.display())).into());
         }
     }
+    reader
+        .deserialize::<CheckRow>()
+        .enumerate()
+        .map(|(n, row)| {
+            row.map_err(|e| BadInput(format!("{} row {}: {e}", input.display(), n + 2)).into())
+        })
+        .collect()
+}
+
+/// Checks declaration lines against their descriptions; writes one verdict a line.
+pub fn check_declarations(
+    c: &Classifier,
+    rows: &[CheckRow],
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
     let sink: Box<dyn Write> = match output {
         Some(p) => Box::new(std::fs::File::create(p)?),
         None => Box::new(std::io::stdout()),
@@ -181,8 +197,7 @@ pub fn check_file(c: &Classifier, input: &Path, output: Option<&Path>) -> anyhow
         "reason",
     ])?;
     let (mut suspicious, mut invalid, mut total) = (0, 0, 0);
-    for (n, row) in reader.deserialize::<CheckRow>().enumerate() {
-        let row = row.map_err(|e| BadInput(format!("{} row {}: {e}", input.display(), n + 2)))?;
+    for row in rows {
         let outcome = c.check(&DeclarationCheck {
             description: &row.description,
             declared_code: &row.declared_code,

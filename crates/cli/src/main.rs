@@ -512,8 +512,10 @@ fn main() -> ExitCode {
             limit,
             json,
         } => commands::classify(&paths, &text.join(" "), batch, out, limit, json),
-        Command::Check { file, out } => classify_cmd::open_classifier(&paths)
-            .and_then(|c| classify_cmd::check_file(&c, &file, out.as_deref())),
+        Command::Check { file, out } => classify_cmd::read_declarations(&file).and_then(|rows| {
+            let c = classify_cmd::open_classifier(&paths)?;
+            classify_cmd::check_declarations(&c, &rows, out.as_deref())
+        }),
         Command::Corpus {
             action: CorpusAction::Build,
         } => classify_cmd::corpus_build(&data_dir, &state),
