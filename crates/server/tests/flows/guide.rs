@@ -207,6 +207,18 @@ async fn the_guide_is_in_the_openapi_document() {
     }
 }
 
+/// A guide step as a zh-TW reader's client gets it.
+async fn in_chinese(s: &TestServer, path: &str) -> Value {
+    let response = s
+        .client
+        .get(s.url(path))
+        .header("accept-language", "zh-TW")
+        .send()
+        .await
+        .unwrap();
+    response.json().await.unwrap()
+}
+
 /// Machinery of many industries, nothing else known: the dialogue asks which run of headings
 /// holds the goods and, when the user is not sure, what they are used for, in English and in
 /// Chinese; the answer narrows the candidates to that industry.
@@ -241,16 +253,7 @@ async fn a_dialogue_asks_what_the_goods_are_used_for() {
             .starts_with("84.32–84.36: Agricultural"),
         "{first}"
     );
-    let zh: Value = s
-        .client
-        .get(s.url(&format!("/api/v1/guide/{session}")))
-        .header("accept-language", "zh-TW")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let zh = in_chinese(&s, &format!("/api/v1/guide/{session}")).await;
     assert_eq!(zh["question"]["text"], "貨品屬於下列哪一組號列？", "{zh}");
     let zh_label = zh["question"]["choices"][0]["label"].as_str().unwrap();
     assert!(zh_label.starts_with("84.32–84.36："), "{zh_label}");
@@ -278,16 +281,7 @@ async fn a_dialogue_asks_what_the_goods_are_used_for() {
         .unwrap_or_else(|| panic!("a food-industry choice: {q}"));
     assert_eq!(food["label"], "Making food or drink");
 
-    let zh: Value = s
-        .client
-        .get(s.url(&format!("/api/v1/guide/{session}")))
-        .header("accept-language", "zh-TW")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let zh = in_chinese(&s, &format!("/api/v1/guide/{session}")).await;
     assert_eq!(zh["question"]["text"], "貨品的用途為何？", "{zh}");
     assert!(
         zh["question"]["choices"]
