@@ -18,6 +18,9 @@ const MIN_CHAPTER_SHARE: f64 = 0.5;
 const BALANCE_POWER: f64 = 0.5;
 /// Characters of a heading's text kept in a run's label.
 const NAME_CHARS: usize = 30;
+/// Characters of a heading's text in the list under a run's label (the next question shows it
+/// whole).
+const DETAIL_CHARS: usize = 80;
 /// A first clause shorter than this ("Machinery") takes the next one along.
 const MIN_NAME_CHARS: usize = 16;
 
@@ -79,7 +82,7 @@ impl Tree<'_> {
         ));
         let detail = keys
             .iter()
-            .map(|k| format!("{} {}", dotted(k), self.text_of(k)))
+            .map(|k| format!("{} {}", dotted(k), clip(&self.text_of(k), DETAIL_CHARS)))
             .collect::<Vec<_>>()
             .join("\n");
         Choice {
@@ -112,15 +115,24 @@ fn short_name(text: &str) -> String {
     {
         name = format!("{name} {next}");
     }
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name = name.trim_end_matches([',', ' ']);
-    if name.chars().count() <= NAME_CHARS {
-        return name.to_string();
+    // What an aside leaves behind: "plant (not domestic), or" → "plant , or".
+    let name = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",");
+    clip(name.trim_end_matches([',', ' ']), NAME_CHARS)
+}
+
+/// `text` cut at a word to at most `chars` characters and an ellipsis.
+fn clip(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
     }
     // One character more than fits: a space there means the last word is whole.
-    let cut: String = name.chars().take(NAME_CHARS + 1).collect();
+    let cut: String = text.chars().take(chars + 1).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{}…", cut.trim_end_matches([',', ' ']))
+    format!("{}…", cut.trim_end_matches([',', ';', '.', ' ']))
 }
 
 /// Splits `items` (in code order) into at most `k` runs of consecutive items, each non-empty:
@@ -197,6 +209,10 @@ mod tests {
         assert_eq!(
             short_name("Fork-lift trucks, other"),
             "Fork-lift trucks, other"
+        );
+        assert_eq!(
+            short_name("Machinery, plant (not domestic), or equipment"),
+            "Machinery, plant, or equipment"
         );
     }
 }

@@ -104,7 +104,13 @@ fn step_view(ctx: &PageCtx, r: &GuideResponse, error: Option<&str>) -> Markup {
                 form.guide-form.choices action={ (base) "/answer" } method="post" {
                     @for c in &q.choices {
                         button.choice type="submit" name="choice" value=(c.id) title=[c.detail.as_deref()] data-choice=(c.id)
-                            data-keeps=(c.keeps.join(" ")) data-excludes=(c.excludes.join(" ")) { (c.label) }
+                            data-keeps=(c.keeps.join(" ")) data-excludes=(c.excludes.join(" ")) {
+                            (c.label)
+                            // A run of headings lists them all: the label has room for a few.
+                            @if let Some(lines) = c.detail.as_deref().filter(|d| d.contains('\n')) {
+                                span.choice-detail { @for line in lines.lines() { (line) br; } }
+                            }
+                        }
                     }
                 }
                 form.guide-form.own-words action={ (base) "/answer" } method="post" {

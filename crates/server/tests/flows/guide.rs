@@ -258,6 +258,18 @@ async fn a_dialogue_asks_what_the_goods_are_used_for() {
     let zh_label = zh["question"]["choices"][0]["label"].as_str().unwrap();
     assert!(zh_label.starts_with("84.32–84.36："), "{zh_label}");
     assert!(!zh_label.contains("Agricultural"), "{zh_label}");
+    // The page lists every heading of a run under its label, not only in a tooltip.
+    let page = s
+        .get(&format!("/guide/{session}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("class=\"choice-detail\""), "{page}");
+    assert!(
+        page.contains("84.38 Machinery n.e.c. in this chapter"),
+        "{page}"
+    );
 
     dialogue.answers.push(guide::Answer::Choice {
         key: q["key"].as_str().unwrap().into(),
