@@ -177,6 +177,7 @@ impl Tree<'_> {
         shown.truncate(MAX_CHOICES);
         loop {
             let current = masses.entropy(&shown);
+            let covered_now = masses.covered(&shown);
             let mut best: Option<(f64, Vec<Branch>)> = None;
             for (at, branch) in shown
                 .iter()
@@ -200,7 +201,7 @@ impl Tree<'_> {
                 });
                 let split = masses.fit(split);
                 let h = masses.entropy(&split);
-                let lost = masses.covered(&shown) - masses.covered(&split);
+                let lost = covered_now - masses.covered(&split);
                 let better = shown.len() == 1
                     || (h > current + 1e-9 && lost <= (1.0 - KEPT_WHEN_SPLIT) * branch.mass);
                 if better && best.as_ref().is_none_or(|b| h > b.0) {
