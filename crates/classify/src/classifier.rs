@@ -244,6 +244,12 @@ impl Classifier {
 
     /// Every leg's raw hits for `text`.
     pub fn run_legs(&self, text: &str) -> Vec<(LegName, LegHits)> {
+        self.legs_and_head(text).0
+    }
+
+    /// The legs' hits, and the trained head's log-probabilities over every subheading when
+    /// it took part.
+    fn legs_and_head(&self, text: &str) -> (Vec<(LegName, LegHits)>, Option<Vec<f32>>) {
         let q = QueryTerms::new(text, &self.synonyms);
         let nearest = self.examples.nearest(&q, LEG_DEPTH);
         self.run_legs_with(text, &q, &nearest)
@@ -255,7 +261,7 @@ impl Classifier {
         text: &str,
         q: &QueryTerms,
         nearest: &[ExampleHit],
-    ) -> Vec<(LegName, LegHits)> {
+    ) -> (Vec<(LegName, LegHits)>, Option<Vec<f32>>) {
         let mut legs = vec![
             (LegName::Lexical, self.lexical.score(q)),
             (LegName::Examples, best_per_subheading(nearest)),
@@ -274,12 +280,19 @@ impl Classifier {
             legs.push((LegName::Dense, nom));
             legs.push((LegName::DenseExamples, ex));
         }
+        let mut head_log_probs = None;
         if let Some(t) = &self.trained {
             // The English encoder's view of Chinese text is noise: the head reads its n-grams.
             let embedding = embedded.as_deref().filter(|_| !crate::is_chinese(text));
-            legs.push((LegName::Trained, t.hits(text, embedding)));
+            let log_probs = t.head.log_probs(text, embedding).ok();
+            let hits = log_probs
+                .as_deref()
+                .map(Trained::hits_from)
+                .unwrap_or_default();
+            legs.push((LegName::Trained, hits));
+            head_log_probs = log_probs;
         }
-        legs
+        (legs, head_log_probs)
     }
 
     /// Ranked subheadings with probabilities; no explanations. What batch runs use.
@@ -288,11 +301,13 @@ impl Classifier {
     }
 
     /// The probability of every subheading, indexed like `corpus().docs`: what question
-    /// selection works from. Uniform when nothing matches.
+    /// selection works from. The subheadings no leg found share the rest as the trained head
+    /// ranks them (evenly without a head). Uniform when nothing matches.
     pub fn posterior(&self, text: &str) -> Vec<f64> {
-        let fused = self.fusion.fuse(&self.run_legs(text), &self.coverage);
+        let (legs, head_log_probs) = self.legs_and_head(text);
+        let fused = self.fusion.fuse(&legs, &self.coverage);
         self.fusion
-            .dense_probabilities(&fused, self.corpus.docs.len())
+            .dense_probabilities(&fused, self.corpus.docs.len(), head_log_probs.as_deref())
     }
 
     /// Ranks from legs already run: fused, or one leg alone (`only`), as evaluation needs.
@@ -395,7 +410,7 @@ impl Classifier {
         let q = QueryTerms::new(text, &self.synonyms);
         out.expansions = q.expansions.clone();
         let nearest = self.examples.nearest(&q, LEG_DEPTH);
-        let legs = self.run_legs_with(text, &q, &nearest);
+        let (legs, _) = self.run_legs_with(text, &q, &nearest);
         let fused = self.fusion.fuse(&legs, &self.coverage);
         if fused.is_empty() {
             out.flags.push(Flag::NoMatch);

@@ -144,13 +144,36 @@ impl Fusion {
         softmax_with_rest(fused, self.temperature, universe).0
     }
 
-    /// A probability for every corpus position: the fused ones their own, the unseen ones an
-    /// equal share of the rest. Sums to one.
-    pub fn dense_probabilities(&self, fused: &[(usize, f32)], universe: usize) -> Vec<f64> {
+    /// A probability for every corpus position: the fused ones their own; the unseen ones
+    /// share the rest of the mass in proportion to `rest_shape` (log-probabilities over every
+    /// position, the trained head's) when given, else equally. Sums to one.
+    ///
+    /// The rest is most of the mass when a description is vague (0.45 for "altimeters");
+    /// spread equally, it makes the chapters with the most subheadings look likeliest.
+    pub fn dense_probabilities(
+        &self,
+        fused: &[(usize, f32)],
+        universe: usize,
+        rest_shape: Option<&[f32]>,
+    ) -> Vec<f64> {
         let (probs, rest) = softmax_with_rest(fused, self.temperature, universe);
         let mut dense = vec![rest as f64; universe];
+        let mut seen = vec![false; universe];
         for (&(pos, _), p) in fused.iter().zip(probs) {
             dense[pos] = p as f64;
+            seen[pos] = true;
+        }
+        let Some(shape) = rest_shape.filter(|s| s.len() == universe) else {
+            return dense;
+        };
+        let weight = |i: usize| f64::from(shape[i]).exp();
+        let unseen = || (0..universe).filter(|&i| !seen[i]);
+        let total_weight: f64 = unseen().map(weight).sum();
+        if total_weight > 0.0 && total_weight.is_finite() {
+            let rest_mass = rest as f64 * unseen().count() as f64;
+            for i in unseen() {
+                dense[i] = rest_mass * weight(i) / total_weight;
+            }
         }
         dense
     }
@@ -330,6 +353,36 @@ mod tests {
         let (probs, rest) = softmax_with_rest(&fused, 8.0, 5000);
         let total: f32 = probs.iter().sum::<f32>() + rest * 4998.0;
         assert!((total - 1.0).abs() < 1e-4, "{total}");
+    }
+
+    #[test]
+    fn the_rest_follows_the_head_where_no_leg_found_anything() {
+        let f = Fusion::untuned(&[LegName::Lexical]);
+        let fused = vec![(0, 1.0), (1, 0.5)];
+        let even = f.dense_probabilities(&fused, 6, None);
+        // The head thinks position 4 twenty times likelier than 2, 3 and 5, and puts most
+        // of its mass on position 0, which the legs found already.
+        let shape: Vec<f32> = [0.7f32, 0.1, 0.01, 0.01, 0.2, 0.01]
+            .iter()
+            .map(|p| p.ln())
+            .collect();
+        let shaped = f.dense_probabilities(&fused, 6, Some(&shape));
+        assert_eq!(
+            &shaped[..2],
+            &even[..2],
+            "the found keep their own probabilities"
+        );
+        let rest = |p: &[f64]| p[2..].iter().sum::<f64>();
+        assert!(
+            (rest(&shaped) - rest(&even)).abs() < 1e-9,
+            "the rest's mass is kept"
+        );
+        assert!((shaped[4] / shaped[2] - 20.0).abs() < 1e-3, "{shaped:?}");
+        assert_eq!(shaped[2], shaped[3]);
+        assert!((shaped.iter().sum::<f64>() - 1.0).abs() < 1e-5);
+        assert_eq!(even[2], even[4], "without a head the rest is even");
+        // A shape of the wrong length is ignored rather than misread.
+        assert_eq!(f.dense_probabilities(&fused, 6, Some(&shape[..3])), even);
     }
 
     #[test]

@@ -156,10 +156,9 @@ pub struct Trained {
 }
 
 impl Trained {
-    pub fn hits(&self, text: &str, embedding: Option<&[f32]>) -> LegHits {
-        let Ok(top) = self.head.top(text, embedding, LEG_DEPTH) else {
-            return Vec::new();
-        };
+    /// The leg's hits from the head's log-probabilities over every subheading.
+    pub fn hits_from(log_probs: &[f32]) -> LegHits {
+        let top = head::top_k(log_probs, LEG_DEPTH);
         let floor = top.last().map_or(0.0, |t| t.1.max(1e-30).ln()) - 1e-3;
         top.into_iter()
             .map(|(leaf, p)| (leaf, p.max(1e-30).ln() - floor))

@@ -26,6 +26,35 @@ pub fn settings(threshold: f64, max_questions: usize) -> anyhow::Result<Settings
     })
 }
 
+/// The evaluation's knobs over the defaults: refused unless they make sense.
+pub fn tuned(
+    mut settings: Settings,
+    prior_power: Option<f64>,
+    branch_shares: Option<Vec<f64>>,
+) -> anyhow::Result<Settings> {
+    if let Some(power) = prior_power {
+        if !(power > 0.0 && power.is_finite()) {
+            return Err(BadInput(format!("--prior-power must be above 0, got {power}")).into());
+        }
+        settings.prior_power = power;
+    }
+    if let Some(shares) = branch_shares {
+        let [heading, chapter] = shares[..] else {
+            return Err(
+                BadInput("--branch-shares takes two numbers: HEADING,CHAPTER".into()).into(),
+            );
+        };
+        if heading < 0.0 || chapter < 0.0 || heading + chapter >= 1.0 {
+            return Err(BadInput(format!(
+                "--branch-shares must be at least 0 and sum to less than 1, got {heading},{chapter}"
+            ))
+            .into());
+        }
+        settings.branch_shares = (heading, chapter);
+    }
+    Ok(settings)
+}
+
 fn print_step(step: &Step, out: &mut impl Write) -> std::io::Result<()> {
     for k in &step.known {
         writeln!(
@@ -174,6 +203,8 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
                     result: run.result.as_str().into(),
                     questions: run.questions,
                     prior_rank: run.prior_rank,
+                    prior_chapter_rank: run.prior_branch_ranks[0],
+                    prior_heading_rank: run.prior_branch_ranks[1],
                     end: run.reason.as_str().into(),
                     trace: run.trace.clone(),
                 });

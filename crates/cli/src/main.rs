@@ -226,6 +226,15 @@ enum Command {
         /// Guided: flatten the classifier's probabilities by this power before asking.
         #[arg(long)]
         prior_power: Option<f64>,
+        /// Guided: shares of the prior lent evenly to each heading's and each chapter's
+        /// subheadings, as HEADING,CHAPTER (default 0.05,0.04).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            num_args = 1,
+            value_name = "HEADING,CHAPTER"
+        )]
+        branch_shares: Option<Vec<f64>>,
         /// Chinese descriptions against the national tariff (default cases: the zh-TW
         /// development set in crates/eval/fixtures).
         /// With --guided: the simulated user on Chinese descriptions, the prior from the
@@ -550,30 +559,33 @@ fn main() -> ExitCode {
             threshold,
             max_questions,
             prior_power,
+            branch_shares,
             zh_encoder,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
-            guide_cmd::settings(threshold, max_questions).and_then(|mut s| {
-                if let Some(power) = prior_power {
-                    s.prior_power = power;
-                }
-                let classifier = classify_cmd::open_classifier(&paths)?;
-                // The Chinese leg as `customs serve` builds it: with e5's dense part when asked
-                // for and its files are there.
-                let (mut leg, national) = eval_cmd::chinese_leg(&data_dir, &state, None)?;
-                if zh_encoder {
-                    let bars = open::Bars::new();
-                    leg =
-                        engine::with_zh_dense(leg, &national, paths.models, &state, &|s, d, t| {
-                            bars.report(s, d, t)
-                        });
-                    bars.finish();
-                }
-                let guide =
-                    guide::Guide::new(classifier, s).with_chinese(Some(std::sync::Arc::new(leg)));
-                guide_cmd::evaluate(guide, &cases, &out)
-            })
+            guide_cmd::settings(threshold, max_questions)
+                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares))
+                .and_then(|s| {
+                    let classifier = classify_cmd::open_classifier(&paths)?;
+                    // The Chinese leg as `customs serve` builds it: with e5's dense part when asked
+                    // for and its files are there.
+                    let (mut leg, national) = eval_cmd::chinese_leg(&data_dir, &state, None)?;
+                    if zh_encoder {
+                        let bars = open::Bars::new();
+                        leg = engine::with_zh_dense(
+                            leg,
+                            &national,
+                            paths.models,
+                            &state,
+                            &|s, d, t| bars.report(s, d, t),
+                        );
+                        bars.finish();
+                    }
+                    let guide = guide::Guide::new(classifier, s)
+                        .with_chinese(Some(std::sync::Arc::new(leg)));
+                    guide_cmd::evaluate(guide, &cases, &out)
+                })
         }
         Command::Eval {
             cases,
@@ -609,16 +621,16 @@ fn main() -> ExitCode {
             threshold,
             max_questions,
             prior_power,
+            branch_shares,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-dev.jsonl"));
-            guide_cmd::settings(threshold, max_questions).and_then(|mut s| {
-                if let Some(power) = prior_power {
-                    s.prior_power = power;
-                }
-                classify_cmd::open_classifier(&paths)
-                    .and_then(|c| guide_cmd::evaluate(guide::Guide::new(c, s), &cases, &out))
-            })
+            guide_cmd::settings(threshold, max_questions)
+                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares))
+                .and_then(|s| {
+                    classify_cmd::open_classifier(&paths)
+                        .and_then(|c| guide_cmd::evaluate(guide::Guide::new(c, s), &cases, &out))
+                })
         }
         Command::Guide {
             text,

@@ -81,6 +81,24 @@ fn guided_evaluation_writes_reports_and_bad_flags_exit_2() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--threshold"));
+    for (flag, value) in [
+        ("--branch-shares", "0.6,0.5"),
+        ("--branch-shares", "0.1"),
+        ("--prior-power", "0"),
+    ] {
+        let bad = customs(state.path())
+            .args(["eval", "--guided", flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            String::from_utf8_lossy(&bad.stderr).contains(flag),
+            "{}",
+            String::from_utf8_lossy(&bad.stderr)
+        );
+    }
+    // The report carries where the classifier put each gold code's chapter and heading.
+    assert!(report["runs"][0]["prior_chapter_rank"].as_u64().unwrap() >= 1);
 }
 
 #[test]

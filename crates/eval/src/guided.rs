@@ -57,6 +57,9 @@ pub struct GuidedRun {
     pub questions: usize,
     /// Where the classifier ranked the gold code before any answer.
     pub prior_rank: usize,
+    /// The gold chapter's and heading's ranks by the prior's summed mass.
+    pub prior_chapter_rank: usize,
+    pub prior_heading_rank: usize,
     pub end: String,
     /// The questions asked, in order, with the simulated user's answer.
     pub trace: Vec<String>,

@@ -39,6 +39,8 @@ pub struct CaseRun {
     pub paged_baseline: usize,
     /// Where the classifier ranked the gold code before any answer (1 = first).
     pub prior_rank: usize,
+    /// The same for the gold code's chapter and heading, by their summed probability.
+    pub prior_branch_ranks: [usize; 2],
     /// "question → answer" for each step.
     pub trace: Vec<String>,
 }
@@ -55,6 +57,7 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
     let leaf = guide.tables().position(gold)?;
     let mut dialogue = Dialogue::new(description);
     let (prior_rank, _) = guide.prior_rank(description, leaf);
+    let prior_branch_ranks = guide.prior_branch_ranks(description, leaf);
     let mut trace = Vec::new();
     loop {
         let step = guide.step(&dialogue);
@@ -67,6 +70,7 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
                 baseline: baseline_questions(guide.nomenclature(), gold),
                 paged_baseline: paged_baseline_questions(guide.nomenclature(), gold),
                 prior_rank,
+                prior_branch_ranks,
                 trace,
             });
         }

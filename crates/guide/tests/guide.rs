@@ -431,3 +431,42 @@ fn branch_questions_partition_the_subheadings_and_name_the_rest_of_a_split_branc
     }
     assert!(rests_seen > 0, "no question offered the rest of a branch");
 }
+
+#[test]
+fn branch_shares_keep_the_siblings_of_the_classifiers_pick_in_play() {
+    let sure = guide();
+    let lending = Guide::new(
+        sure.classifier(),
+        Settings {
+            branch_shares: (0.2, 0.1),
+            ..Settings::default()
+        },
+    );
+    let flat = Guide::new(
+        sure.classifier(),
+        Settings {
+            branch_shares: (0.0, 0.0),
+            ..Settings::default()
+        },
+    );
+    let text = "dried pick_leaf";
+    let pick = flat.step(&Dialogue::new(text)).candidates[0].code.clone();
+    let sibling = sure
+        .nomenclature()
+        .siblings(&pick)
+        .iter()
+        .map(|n| n.code.clone())
+        .find(|c| *c != pick)
+        .expect("the pick has a sibling");
+    let (pick_leaf, sibling_leaf) = (leaf(pick.as_str()), leaf(sibling.as_str()));
+    let (rank, p_flat) = flat.prior_rank(text, sibling_leaf);
+    let (lent_rank, p_lent) = lending.prior_rank(text, sibling_leaf);
+    assert_eq!(flat.prior_rank(text, pick_leaf).0, 1);
+    assert!(p_lent > p_flat, "{p_lent} > {p_flat}");
+    assert!(lent_rank <= rank, "{lent_rank} <= {rank}");
+    // The pick itself gives up some of its weight but stays first.
+    assert_eq!(lending.prior_rank(text, pick_leaf).0, 1);
+    assert!(lending.prior_rank(text, pick_leaf).1 < flat.prior_rank(text, pick_leaf).1);
+    // Headings and chapters keep their mass: lending moves weight only inside them.
+    assert_eq!(lending.prior_branch_ranks(text, sibling_leaf)[1], 1);
+}
