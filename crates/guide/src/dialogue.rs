@@ -83,6 +83,15 @@ pub enum Answer {
     Pick(HsCode),
 }
 
+/// See [`Guide::prior_ranks`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriorRanks {
+    pub subheading: usize,
+    pub heading: usize,
+    pub chapter: usize,
+    pub probability: f64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dialogue {
     pub description: String,
@@ -290,25 +299,25 @@ impl Guide {
         known
     }
 
-    /// The gold leaf's rank (1-based) and probability in the prior of `text`.
-    pub fn prior_rank(&self, text: &str, leaf: usize) -> (usize, f64) {
+    /// Where the prior of `text` puts `leaf`: its rank (1-based) and probability, and its
+    /// heading's and chapter's ranks by their summed mass (where the classifier's misses
+    /// still point).
+    pub fn prior_ranks(&self, text: &str, leaf: usize) -> PriorRanks {
         let p = self.prior(text);
-        let rank = p.iter().filter(|&&x| x > p[leaf]).count() + 1;
-        (rank, p[leaf])
-    }
-
-    /// The gold leaf's chapter's and heading's ranks (1-based) by the prior's mass summed over
-    /// each chapter and each heading: where the classifier's misses still point.
-    pub fn prior_branch_ranks(&self, text: &str, leaf: usize) -> [usize; 2] {
-        let p = self.prior(text);
-        [0, 1].map(|level| {
+        let [chapter, heading] = [0, 1].map(|level| {
             let mut mass: HashMap<u32, f64> = HashMap::new();
             for (l, &m) in p.iter().enumerate() {
                 *mass.entry(self.tables.numbers[l][level]).or_default() += m;
             }
             let gold = mass[&self.tables.numbers[leaf][level]];
             mass.values().filter(|&&m| m > gold).count() + 1
-        })
+        });
+        PriorRanks {
+            subheading: p.iter().filter(|&&x| x > p[leaf]).count() + 1,
+            heading,
+            chapter,
+            probability: p[leaf],
+        }
     }
 
     fn prior(&self, text: &str) -> Vec<f64> {

@@ -26,7 +26,8 @@ mod uses;
 mod words;
 
 pub use dialogue::{
-    Answer, Dialogue, EndReason, Guide, Known, Outcome, Reason, RuledOut, Scored, Settings, Step,
+    Answer, Dialogue, EndReason, Guide, Known, Outcome, PriorRanks, Reason, RuledOut, Scored,
+    Settings, Step,
 };
 pub use gain::information_gain;
 pub use questions::{Choice, MAX_CHOICES, NONE_OF_THESE, NOT_SURE, Question, TreeLevel};

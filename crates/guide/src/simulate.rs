@@ -56,8 +56,7 @@ impl CaseRun {
 pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseRun> {
     let leaf = guide.tables().position(gold)?;
     let mut dialogue = Dialogue::new(description);
-    let (prior_rank, _) = guide.prior_rank(description, leaf);
-    let prior_branch_ranks = guide.prior_branch_ranks(description, leaf);
+    let ranks = guide.prior_ranks(description, leaf);
     let mut trace = Vec::new();
     loop {
         let step = guide.step(&dialogue);
@@ -69,8 +68,8 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
                 reason: outcome.reason,
                 baseline: baseline_questions(guide.nomenclature(), gold),
                 paged_baseline: paged_baseline_questions(guide.nomenclature(), gold),
-                prior_rank,
-                prior_branch_ranks,
+                prior_rank: ranks.subheading,
+                prior_branch_ranks: [ranks.chapter, ranks.heading],
                 trace,
             });
         }

@@ -459,14 +459,21 @@ fn branch_shares_keep_the_siblings_of_the_classifiers_pick_in_play() {
         .find(|c| *c != pick)
         .expect("the pick has a sibling");
     let (pick_leaf, sibling_leaf) = (leaf(pick.as_str()), leaf(sibling.as_str()));
-    let (rank, p_flat) = flat.prior_rank(text, sibling_leaf);
-    let (lent_rank, p_lent) = lending.prior_rank(text, sibling_leaf);
-    assert_eq!(flat.prior_rank(text, pick_leaf).0, 1);
-    assert!(p_lent > p_flat, "{p_lent} > {p_flat}");
-    assert!(lent_rank <= rank, "{lent_rank} <= {rank}");
+    let (flat_sibling, lent_sibling) = (
+        flat.prior_ranks(text, sibling_leaf),
+        lending.prior_ranks(text, sibling_leaf),
+    );
+    let (flat_pick, lent_pick) = (
+        flat.prior_ranks(text, pick_leaf),
+        lending.prior_ranks(text, pick_leaf),
+    );
+    assert_eq!(flat_pick.subheading, 1);
+    assert!(lent_sibling.probability > flat_sibling.probability);
+    assert!(lent_sibling.subheading <= flat_sibling.subheading);
     // The pick itself gives up some of its weight but stays first.
-    assert_eq!(lending.prior_rank(text, pick_leaf).0, 1);
-    assert!(lending.prior_rank(text, pick_leaf).1 < flat.prior_rank(text, pick_leaf).1);
+    assert_eq!(lent_pick.subheading, 1);
+    assert!(lent_pick.probability < flat_pick.probability);
     // Headings and chapters keep their mass: lending moves weight only inside them.
-    assert_eq!(lending.prior_branch_ranks(text, sibling_leaf)[1], 1);
+    assert_eq!(lent_sibling.heading, flat_sibling.heading);
+    assert_eq!(lent_sibling.chapter, flat_sibling.chapter);
 }
