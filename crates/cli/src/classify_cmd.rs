@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use classify::{Classifier, DeclarationCheck};
 use indicatif::{ProgressBar, ProgressStyle};
+use server::limits::MAX_DESCRIPTION_CHARS;
 use settings::StateDir;
 
 use crate::open::{self, Bars};
@@ -145,6 +146,10 @@ pub fn classify_batch(
     Ok(())
 }
 
+/// Lines one `customs check` run takes: a day of a large broker's declarations. The API takes
+/// [`server::limits::MAX_CHECK_LINES`] a request.
+pub const MAX_DECLARATION_ROWS: usize = 100_000;
+
 #[derive(serde::Deserialize)]
 pub struct CheckRow {
     #[serde(default)]
@@ -167,13 +172,30 @@ pub fn read_declarations(input: &Path) -> anyhow::Result<Vec<CheckRow>> {
             return Err(BadInput(format!("{} has no column {needed:?}", input.display())).into());
         }
     }
-    reader
-        .deserialize::<CheckRow>()
-        .enumerate()
-        .map(|(n, row)| {
-            row.map_err(|e| BadInput(format!("{} row {}: {e}", input.display(), n + 2)).into())
-        })
-        .collect()
+    let mut rows = Vec::new();
+    for (n, row) in reader.deserialize::<CheckRow>().enumerate() {
+        let at = format!("{} row {}", input.display(), n + 2);
+        let row: CheckRow = row.map_err(|e| BadInput(format!("{at}: {e}")))?;
+        if rows.len() == MAX_DECLARATION_ROWS {
+            return Err(BadInput(format!(
+                "{} has more than {MAX_DECLARATION_ROWS} lines; split it",
+                input.display()
+            ))
+            .into());
+        }
+        let chars = row.description.trim().chars().count();
+        if chars == 0 {
+            return Err(BadInput(format!("{at}: the description is empty")).into());
+        }
+        if chars > MAX_DESCRIPTION_CHARS {
+            return Err(BadInput(format!(
+                "{at}: the description has {chars} characters; the limit is {MAX_DESCRIPTION_CHARS}"
+            ))
+            .into());
+        }
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Checks declaration lines against their descriptions; writes one verdict a line.

@@ -72,9 +72,39 @@ fn a_bad_file_is_refused_whole_and_writes_nothing() {
         "description,declared_code\nbananas,080390\nonly a description\n",
     )
     .unwrap();
+    let long = dir.path().join("long.csv");
+    std::fs::write(
+        &long,
+        format!(
+            "description,declared_code\n{},080390\n",
+            "banana ".repeat(400)
+        ),
+    )
+    .unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(
+        &empty,
+        "description,declared_code\nbananas,080390\n\"  \",080390\n",
+    )
+    .unwrap();
+    let many = dir.path().join("many.csv");
+    std::fs::write(
+        &many,
+        format!(
+            "description,declared_code\n{}",
+            "bananas,080390\n".repeat(100_001)
+        ),
+    )
+    .unwrap();
     for (input, expected) in [
         (&no_column, "has no column \"declared_code\""),
         (&short_row, "row 3"),
+        (
+            &long,
+            "row 2: the description has 2799 characters; the limit is 2000",
+        ),
+        (&empty, "row 3: the description is empty"),
+        (&many, "more than 100000 lines"),
         (&dir.path().join("missing.csv"), "cannot read"),
     ] {
         let o = check(
