@@ -166,13 +166,15 @@ impl Fusion {
         let Some(shape) = rest_shape.filter(|s| s.len() == universe) else {
             return dense;
         };
-        let weight = |i: usize| f64::from(shape[i]).exp();
-        let unseen = || (0..universe).filter(|&i| !seen[i]);
-        let total_weight: f64 = unseen().map(weight).sum();
+        let unseen: Vec<(usize, f64)> = (0..universe)
+            .filter(|&i| !seen[i])
+            .map(|i| (i, f64::from(shape[i]).exp()))
+            .collect();
+        let total_weight: f64 = unseen.iter().map(|(_, w)| w).sum();
         if total_weight > 0.0 && total_weight.is_finite() {
-            let rest_mass = rest as f64 * unseen().count() as f64;
-            for i in unseen() {
-                dense[i] = rest_mass * weight(i) / total_weight;
+            let rest_mass = rest as f64 * unseen.len() as f64;
+            for (i, w) in unseen {
+                dense[i] = rest_mass * w / total_weight;
             }
         }
         dense

@@ -305,12 +305,9 @@ impl Guide {
     pub fn prior_ranks(&self, text: &str, leaf: usize) -> PriorRanks {
         let p = self.prior(text);
         let [chapter, heading] = [0, 1].map(|level| {
-            let mut mass: HashMap<u32, f64> = HashMap::new();
-            for (l, &m) in p.iter().enumerate() {
-                *mass.entry(self.tables.numbers[l][level]).or_default() += m;
-            }
-            let gold = mass[&self.tables.numbers[leaf][level]];
-            mass.values().filter(|&&m| m > gold).count() + 1
+            let mass = self.branch_mass(&p, level);
+            let gold = mass[&self.tables.numbers[leaf][level]].0;
+            mass.values().filter(|&&(m, _)| m > gold).count() + 1
         });
         PriorRanks {
             subheading: p.iter().filter(|&&x| x > p[leaf]).count() + 1,
@@ -348,18 +345,24 @@ impl Guide {
     fn smoothed(&self, p: &[f64], heading: f64, chapter: f64) -> Vec<f64> {
         let mut out: Vec<f64> = p.iter().map(|x| x * (1.0 - heading - chapter)).collect();
         for (level, share) in [(1usize, heading), (0, chapter)] {
-            let mut mass: HashMap<u32, (f64, usize)> = HashMap::new();
-            for (l, &m) in p.iter().enumerate() {
-                let e = mass.entry(self.tables.numbers[l][level]).or_default();
-                e.0 += m;
-                e.1 += 1;
-            }
+            let mass = self.branch_mass(p, level);
             for (l, x) in out.iter_mut().enumerate() {
                 let (m, n) = mass[&self.tables.numbers[l][level]];
                 *x += share * m / n as f64;
             }
         }
         out
+    }
+
+    /// Each chapter's (`level` 0) or heading's (1) summed mass and number of subheadings.
+    fn branch_mass(&self, p: &[f64], level: usize) -> HashMap<u32, (f64, usize)> {
+        let mut mass: HashMap<u32, (f64, usize)> = HashMap::new();
+        for (l, &m) in p.iter().enumerate() {
+            let e = mass.entry(self.tables.numbers[l][level]).or_default();
+            e.0 += m;
+            e.1 += 1;
+        }
+        mass
     }
 
     fn chinese_prior(&self, leg: &classify::ChineseLeg, text: &str) -> Vec<f64> {
