@@ -4,10 +4,11 @@ use corpus::{Corpus, Split};
 use nomenclature::{HsCode, Level, Nomenclature};
 use search::weighted::QueryTerms;
 
-use crate::dense::Dense;
+use crate::dense::{Cosines, Dense};
 use crate::explain::{NearestExample, explain};
 use crate::fusion::{Coverage, DevRun, Fusion, LegName};
 use crate::legs::{ExampleHit, Examples, LEG_DEPTH, LegHits, Lexical, best_per_subheading};
+use crate::rest::FullScores;
 use crate::trained::Trained;
 use crate::{ClassifyError, Explanation, VagueDetector};
 
@@ -244,12 +245,11 @@ impl Classifier {
 
     /// Every leg's raw hits for `text`.
     pub fn run_legs(&self, text: &str) -> Vec<(LegName, LegHits)> {
-        self.legs_and_head(text).0
+        self.legs_and_full_scores(text).0
     }
 
-    /// The legs' hits, and the trained head's log-probabilities over every subheading when
-    /// it took part.
-    fn legs_and_head(&self, text: &str) -> (Vec<(LegName, LegHits)>, Option<Vec<f32>>) {
+    /// The legs' hits, and the full scores some of them cut to their top.
+    fn legs_and_full_scores(&self, text: &str) -> (Vec<(LegName, LegHits)>, FullScores) {
         let q = QueryTerms::new(text, &self.synonyms);
         let nearest = self.examples.nearest(&q, LEG_DEPTH);
         self.run_legs_with(text, &q, &nearest)
@@ -261,11 +261,12 @@ impl Classifier {
         text: &str,
         q: &QueryTerms,
         nearest: &[ExampleHit],
-    ) -> (Vec<(LegName, LegHits)>, Option<Vec<f32>>) {
+    ) -> (Vec<(LegName, LegHits)>, FullScores) {
         let mut legs = vec![
             (LegName::Lexical, self.lexical.score(q)),
             (LegName::Examples, best_per_subheading(nearest)),
         ];
+        let mut full = FullScores::default();
         let mut embedded = None;
         if let Some(s) = self.semantic.as_deref() {
             embedded = s
@@ -273,16 +274,15 @@ impl Classifier {
                 .encode_queries(&[text])
                 .ok()
                 .and_then(|mut v| v.pop());
-            let (nom, ex) = embedded
-                .as_ref()
-                .map(|v| s.dense.score(v))
-                .unwrap_or_default();
+            let cosines = embedded.as_ref().map(|v| s.dense.cosines(v));
+            let (nom, ex) = cosines.as_ref().map(Cosines::hits).unwrap_or_default();
             legs.push((LegName::Dense, nom));
             legs.push((LegName::DenseExamples, ex));
+            // The English encoder's view of Chinese text is noise.
+            full.cosines = cosines.filter(|_| !crate::is_chinese(text));
         }
-        let mut head_log_probs = None;
         if let Some(t) = &self.trained {
-            // The English encoder's view of Chinese text is noise: the head reads its n-grams.
+            // ... so the head reads Chinese by its n-grams alone.
             let embedding = embedded.as_deref().filter(|_| !crate::is_chinese(text));
             let log_probs = t.head.log_probs(text, embedding).ok();
             let hits = log_probs
@@ -290,9 +290,9 @@ impl Classifier {
                 .map(Trained::hits_from)
                 .unwrap_or_default();
             legs.push((LegName::Trained, hits));
-            head_log_probs = log_probs;
+            full.head_log_probs = log_probs;
         }
-        (legs, head_log_probs)
+        (legs, full)
     }
 
     /// Ranked subheadings with probabilities; no explanations. What batch runs use.
@@ -302,12 +302,16 @@ impl Classifier {
 
     /// The probability of every subheading, indexed like `corpus().docs`: what question
     /// selection works from. The subheadings no leg found share the rest as the trained head
-    /// ranks them (evenly without a head). Uniform when nothing matches.
+    /// and the encoder's cosines rank them ([`FullScores::rest_shape`]; evenly without
+    /// either). Uniform when nothing matches.
     pub fn posterior(&self, text: &str) -> Vec<f64> {
-        let (legs, head_log_probs) = self.legs_and_head(text);
+        let (legs, full) = self.legs_and_full_scores(text);
         let fused = self.fusion.fuse(&legs, &self.coverage);
-        self.fusion
-            .dense_probabilities(&fused, self.corpus.docs.len(), head_log_probs.as_deref())
+        self.fusion.dense_probabilities(
+            &fused,
+            self.corpus.docs.len(),
+            full.rest_shape().as_deref(),
+        )
     }
 
     /// Ranks from legs already run: fused, or one leg alone (`only`), as evaluation needs.

@@ -94,6 +94,12 @@ impl Dense {
 
     /// (subheading leg, examples leg) for a unit query vector.
     pub fn score(&self, query: &[f32]) -> (LegHits, LegHits) {
+        self.cosines(query).hits()
+    }
+
+    /// Each position's best cosine among its subheading rows and among its example rows
+    /// (`f32::MIN` where it has none): what the legs keep the top of.
+    pub fn cosines(&self, query: &[f32]) -> Cosines {
         let mut best_nom = vec![f32::MIN; self.positions];
         let mut best_ex = vec![f32::MIN; self.positions];
         let (q, q_scale) = quantise(query);
@@ -111,7 +117,23 @@ impl Dense {
                 best[owner] = s;
             }
         }
-        (top(best_nom), top(best_ex))
+        Cosines {
+            subheadings: best_nom,
+            examples: best_ex,
+        }
+    }
+}
+
+/// Every position's best cosine to the query, by kind of row.
+pub struct Cosines {
+    pub subheadings: Vec<f32>,
+    pub examples: Vec<f32>,
+}
+
+impl Cosines {
+    /// (subheading leg, examples leg): the top of each.
+    pub fn hits(&self) -> (LegHits, LegHits) {
+        (top(self.subheadings.clone()), top(self.examples.clone()))
     }
 }
 
