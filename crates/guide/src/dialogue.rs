@@ -14,6 +14,12 @@ use crate::numeric::measurements;
 use crate::questions::{Question, Tree, TreeLevel};
 use crate::rule::{Rule, Tables};
 
+mod answer;
+mod outcome;
+
+pub use answer::Answer;
+pub use outcome::{EndReason, Outcome, Reason, RuledOut};
+
 /// How much an answer that contradicts a subheading still leaves of it: users err, so
 /// contradicted branches fade rather than vanish.
 const ANSWER_SLACK: f64 = 0.02;
@@ -58,29 +64,15 @@ impl Default for Settings {
             // 0.7, 0.990 / 1.95 / 59; 0.6, 0.992 / 2.08 / 62. Flatter, the tail the head
             // shaped weighs enough to be asked about.
             prior_power: 0.7,
-            // With the power at 0.7: none, 0.990 / 1.95 / 59; (0.02, 0.02), 0.999 / 1.97 /
-            // 61; at 0.8, (0.05, 0.04), 0.996 / 1.90 / 66 and (0.1, 0.05), 0.999 / 1.94 / 70.
-            branch_shares: (0.02, 0.02),
+            // With the power at 0.7 and the rest shaped by the head alone: none, 0.990 /
+            // 1.95 / 59; (0.02, 0.02), 0.999 / 1.97 / 61. With the encoder's cosines in the
+            // rest (sharper: a sibling the encoder prefers took the end), (0.02, 0.02), 0.996
+            // / 1.86 / 55; (0.04, 0.02), 0.996 / 1.87 / 56; (0.08, 0.02), 0.997 / 1.89 / 56
+            // (CBP rulings 0.972 → 0.983); (0.12, 0.02), 0.997 / 1.90 / 59. Power 0.6 and
+            // 0.8 there: 0.997 / 1.99 / 52 and 0.997 / 1.82 / 61.
+            branch_shares: (0.08, 0.02),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// A choice of a question, with the question's words kept for the justification.
-    Choice {
-        /// The question's key: the same question is never asked twice.
-        key: String,
-        topic: String,
-        question: String,
-        choice: String,
-        label: String,
-        rule: Rule,
-    },
-    /// Free text: more description, re-scored by the classifier.
-    Text(String),
-    /// The user took one of the candidates.
-    Pick(HsCode),
 }
 
 /// See [`Guide::prior_ranks`].
@@ -149,56 +141,6 @@ pub struct Scored {
     pub code: HsCode,
     pub probability: f64,
     pub description: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    /// One subheading reached the threshold.
-    Confident,
-    /// The user picked a candidate.
-    Picked,
-    /// No question left would tell the candidates apart.
-    NoMoreQuestions,
-    /// The question limit was reached.
-    QuestionLimit,
-}
-
-impl EndReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndReason::Confident => "confident",
-            EndReason::Picked => "picked",
-            EndReason::NoMoreQuestions => "no_more_questions",
-            EndReason::QuestionLimit => "question_limit",
-        }
-    }
-}
-
-/// One answer and the nomenclature texts of the result that it matched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reason {
-    pub question: String,
-    pub answer: String,
-    pub matched: Vec<(HsCode, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuledOut {
-    pub code: HsCode,
-    pub description: String,
-    /// Its probability before any answer.
-    pub prior: f64,
-    /// The question and answer that excluded it.
-    pub by: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub code: HsCode,
-    pub probability: f64,
-    pub reason: EndReason,
-    pub justification: Vec<Reason>,
-    pub ruled_out: Vec<RuledOut>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -635,150 +577,5 @@ impl Guide {
         pool.into_iter()
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, q)| q.clone())
-    }
-
-    fn outcome(
-        &self,
-        dialogue: &Dialogue,
-        prior: &[f64],
-        p: &[f64],
-        code: HsCode,
-        reason: EndReason,
-    ) -> Outcome {
-        let leaf = self.tables.position(&code);
-        let probability = leaf.map_or(0.0, |l| p[l]);
-        let justification = dialogue
-            .answers
-            .iter()
-            .filter_map(|a| match a {
-                Answer::Choice {
-                    question,
-                    label,
-                    rule,
-                    ..
-                } if rule.is_informative() => Some(Reason {
-                    question: question.clone(),
-                    answer: label.clone(),
-                    matched: self.matched(&code, rule),
-                }),
-                Answer::Text(t) => Some(Reason {
-                    question: "More detail".into(),
-                    answer: t.clone(),
-                    matched: Vec::new(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let mut ruled_out = Vec::new();
-        for c in self.top(prior, 10) {
-            if c.code == code {
-                continue;
-            }
-            let Some(l) = self.tables.position(&c.code) else {
-                continue;
-            };
-            let by = dialogue.answers.iter().find_map(|a| match a {
-                Answer::Choice {
-                    question,
-                    label,
-                    rule,
-                    ..
-                } if !rule.admits(&self.tables, l) => Some(format!("{question} — {label}")),
-                _ => None,
-            });
-            if let Some(by) = by {
-                ruled_out.push(RuledOut {
-                    description: c.description,
-                    code: c.code,
-                    prior: c.probability,
-                    by,
-                });
-            }
-        }
-        Outcome {
-            code,
-            probability,
-            reason,
-            justification,
-            ruled_out,
-        }
-    }
-
-    /// The nomenclature texts on the result's path that an answer agrees with.
-    fn matched(&self, code: &HsCode, rule: &Rule) -> Vec<(HsCode, String)> {
-        let hs = self.nomenclature();
-        let mut path: Vec<(HsCode, String)> = hs
-            .ancestors(code)
-            .iter()
-            .map(|n| (n.code.clone(), n.description.clone()))
-            .collect();
-        if let Some(n) = hs.get(code) {
-            path.push((n.code.clone(), n.description.clone()));
-        }
-        match rule {
-            Rule::Keep(prefixes) | Rule::Within { keep: prefixes, .. } => path
-                .into_iter()
-                .filter(|(c, _)| prefixes.iter().any(|p| p == c.as_str()))
-                .collect(),
-            Rule::Value { dimension, value } => {
-                let named = crate::rule::dimension_index(dimension)
-                    .and_then(|d| Some((d, crate::rule::value_index(d, value)?)));
-                path.into_iter()
-                    .filter(|(_, text)| {
-                        named.is_some_and(|(d, v)| mentions(&DIMENSIONS[d], text) & (1 << v) != 0)
-                    })
-                    .collect()
-            }
-            _ => path.into_iter().last().into_iter().collect(),
-        }
-    }
-
-    /// The answer that a choice id of `question` stands for.
-    pub fn choose(question: &Question, choice: &str) -> Option<Answer> {
-        let c = question.choice(choice)?;
-        Some(Answer::Choice {
-            key: question.key.clone(),
-            topic: question.topic.clone(),
-            question: question.text.clone(),
-            choice: c.id.clone(),
-            label: c.label.clone(),
-            rule: c.rule.clone(),
-        })
-    }
-
-    /// Free text typed in answer to `question`: a choice when it names one (a value of the
-    /// attribute asked, a number in the range asked), otherwise more description.
-    pub fn interpret(question: &Question, text: &str) -> Answer {
-        let text = text.trim();
-        if let Some(dim) = DIMENSIONS.iter().find(|d| d.key == question.topic) {
-            let named = mentions(dim, text);
-            if named.count_ones() == 1 {
-                let id = dim.values[named.trailing_zeros() as usize].id;
-                if let Some(answer) = Guide::choose(question, id) {
-                    return answer;
-                }
-            }
-        }
-        if let Some(unit) = question.topic.strip_prefix("unit:") {
-            let value = measurements(text)
-                .into_iter()
-                .find(|(u, _)| u == unit)
-                .map(|(_, v)| v)
-                .or_else(|| text.split_whitespace().find_map(|w| w.parse::<f64>().ok()));
-            if let Some(value) = value {
-                return Answer::Choice {
-                    key: question.key.clone(),
-                    topic: question.topic.clone(),
-                    question: question.text.clone(),
-                    choice: format!("{value}"),
-                    label: format!("{value} {unit}"),
-                    rule: Rule::Measure {
-                        unit: unit.into(),
-                        value,
-                    },
-                };
-            }
-        }
-        Answer::Text(text.to_string())
     }
 }

@@ -83,12 +83,18 @@ pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
     if text.chars().count() <= LABEL_CHARS {
         return (text.to_string(), None);
     }
-    let cut: String = text.chars().take(LABEL_CHARS).collect();
+    (clip(text, LABEL_CHARS), Some(text.to_string()))
+}
+
+/// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
+pub(crate) fn clip(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    // One character more than fits: a space there means the last word is whole.
+    let cut: String = text.chars().take(chars + 1).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    (
-        format!("{}…", cut.trim_end_matches([',', ';', '…'])),
-        Some(text.to_string()),
-    )
+    format!("{}…", cut.trim_end_matches([',', ';', '.', ' ', '…']))
 }
 
 /// Drops the words every label starts with ("Fish; frozen, …") so the differences show.

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::questions::{Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, finish, shorten};
+use crate::questions::{Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, clip, finish, shorten};
 use crate::rule::Rule;
 
 pub const TOPIC: &str = "tree:range";
@@ -122,17 +122,6 @@ fn short_name(text: &str) -> String {
         .join(" ")
         .replace(" ,", ",");
     clip(name.trim_end_matches([',', ' ']), NAME_CHARS)
-}
-
-/// `text` cut at a word to at most `chars` characters and an ellipsis.
-fn clip(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    // One character more than fits: a space there means the last word is whole.
-    let cut: String = text.chars().take(chars + 1).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{}…", cut.trim_end_matches([',', ';', '.', ' ']))
 }
 
 /// Splits `items` (in code order) into at most `k` runs of consecutive items, each non-empty:
