@@ -28,6 +28,8 @@ const ANSWER_SLACK: f64 = 0.02;
 const KNOWN_SLACK: f64 = 0.1;
 /// How many likely codes an attribute choice lists as the ones it keeps.
 const KEEPS_LISTED: usize = 20;
+/// Candidates below this probability are not shown.
+const MIN_CANDIDATE: f64 = 1e-3;
 /// A tree level where one branch holds this much of the mass is skipped.
 const DOMINANT_BRANCH: f64 = 0.3;
 /// Questions worth less than this (bits) are not asked.
@@ -365,7 +367,11 @@ impl Guide {
                 .iter()
                 .for_each(|r| self.apply(&mut p, r, ANSWER_SLACK));
         }
-        let candidates = self.top(&p, self.settings.candidates);
+        // Once answers have ruled nearly everything out, the rest of a top-n list is codes at
+        // 0.0 %: noise beside the answer.
+        let mut candidates = self.top(&p, self.settings.candidates);
+        let first = candidates.first().map_or(0.0, |c| c.probability);
+        candidates.retain(|c| c.probability >= MIN_CANDIDATE || c.probability == first);
         let asked = dialogue
             .answers
             .iter()

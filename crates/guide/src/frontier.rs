@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use crate::gain::NONE_COST_BITS;
 use crate::questions::{
-    Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, TreeLevel, finish, shorten,
+    Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, TreeLevel, button, finish, shorten,
+    without_shared_clause,
 };
 use crate::rule::Rule;
 
@@ -218,13 +219,24 @@ impl Tree<'_> {
         }
         let key_of = |b: &Branch| Tree::group_name(TreeLevel::ALL[b.level], b.id);
         let keys: Vec<String> = shown.iter().map(key_of).collect();
+        let texts: Vec<String> = keys.iter().map(|k| self.text_of(k)).collect();
+        // The subheadings shown by name lose the clause they all share ("Fruit, edible; ").
+        let named: Vec<usize> = (0..shown.len())
+            .filter(|&i| shown[i].level == 3 && !shown[i].rest)
+            .collect();
+        let mut plain = texts.clone();
+        let stripped =
+            without_shared_clause(&named.iter().map(|&i| texts[i].clone()).collect::<Vec<_>>());
+        for (&i, text) in named.iter().zip(stripped) {
+            plain[i] = text;
+        }
         let mut choices: Vec<Choice> = shown
             .iter()
             .zip(&keys)
-            .map(|(b, key)| {
-                let text = self.text_of(key);
+            .zip(texts.into_iter().zip(plain))
+            .map(|((b, key), (text, plain))| {
                 if !b.rest {
-                    let (label, detail) = shorten(&text);
+                    let (label, detail) = button(&plain, &text);
                     return Choice {
                         id: key.clone(),
                         label,

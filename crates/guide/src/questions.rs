@@ -86,6 +86,37 @@ pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
     (clip(text, LABEL_CHARS), Some(text.to_string()))
 }
 
+/// A choice's label from its plainer wording, and the full nomenclature text behind it
+/// when the label differs.
+pub(crate) fn button(plain: &str, full: &str) -> (String, Option<String>) {
+    let (label, _) = shorten(&other_for_nec(plain));
+    let detail = (label != full).then(|| full.to_string());
+    (label, detail)
+}
+
+/// "Citrus fruit n.e.c. in heading no. 0805, fresh or dried" → "Other citrus fruit, fresh or
+/// dried": the cross-reference is the nomenclature's way of saying "the rest of them".
+fn other_for_nec(text: &str) -> String {
+    const NEC: &str = " n.e.c. in heading no. ";
+    let Some(at) = text.find(NEC) else {
+        return text.to_string();
+    };
+    let (head, tail) = (&text[..at], &text[at + NEC.len()..]);
+    let digits = tail.chars().take_while(char::is_ascii_digit).count();
+    // A plain noun only ("Citrus fruit"): "Other men's or boys', of wool" would not read.
+    if head.contains([';', ',']) || head.is_empty() || digits != 4 {
+        return text.to_string();
+    }
+    let mut chars = head.chars();
+    let first = chars.next().map(|c| c.to_lowercase().to_string());
+    format!(
+        "Other {}{}{}",
+        first.unwrap_or_default(),
+        chars.as_str(),
+        &tail[digits..]
+    )
+}
+
 /// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
 pub(crate) fn clip(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
@@ -110,15 +141,34 @@ fn strip_common_prefix(texts: &[String]) -> Vec<String> {
     }
     split
         .iter()
-        .map(|w| {
-            let rest = w[common..].join(" ");
-            let mut chars = rest.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-                .unwrap_or_default()
-        })
+        .map(|w| capitalised(&w[common..].join(" ")))
         .collect()
+}
+
+/// Drops the leading clause ("Fruit, edible; ") when every text shares it: "Apples, dried"
+/// and "Apricots, dried" read better than the same two words on every button. Any other
+/// clause among them keeps them all whole: beside "T-shirts, singlets and other vests; of
+/// cotton", "Shirts; of cotton" must keep its noun.
+pub(crate) fn without_shared_clause(texts: &[String]) -> Vec<String> {
+    let clause = |t: &str| t.split_once("; ").map(|(c, _)| c.len());
+    let first = texts.first().and_then(|t| clause(t).map(|n| &t[..n]));
+    match first {
+        Some(c) if texts.len() >= 2 && texts.iter().all(|t| t.starts_with(&format!("{c}; "))) => {
+            texts
+                .iter()
+                .map(|t| capitalised(&t[c.len() + 2..]))
+                .collect()
+        }
+        _ => texts.to_vec(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -298,11 +348,8 @@ impl<'a> Tree<'a> {
         let mut choices: Vec<Choice> = shown
             .iter()
             .zip(labels.iter().zip(&texts))
-            .map(|((key, _), (label, full))| {
-                let (label, mut detail) = shorten(label);
-                if label != *full && detail.is_none() {
-                    detail = Some(full.clone());
-                }
+            .map(|((key, _), (plain, full))| {
+                let (label, detail) = button(plain, full);
                 Choice {
                     id: key.clone(),
                     label,
@@ -472,6 +519,56 @@ impl<'a> Tree<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clause_every_choice_shares_leaves_their_labels() {
+        let fruit: Vec<String> = [
+            "Fruit, edible; apples, dried",
+            "Fruit, edible; apricots, dried",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            without_shared_clause(&fruit),
+            ["Apples, dried", "Apricots, dried"]
+        );
+        // Another clause among them: each keeps its noun.
+        let shirts: Vec<String> = [
+            "Shirts; men's or boys', of cotton",
+            "Shirts; men's or boys', of wool",
+            "T-shirts, singlets and other vests; of cotton",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(without_shared_clause(&shirts), shirts);
+        assert_eq!(without_shared_clause(&fruit[..1]), fruit[..1].to_vec());
+    }
+
+    #[test]
+    fn a_cross_reference_reads_as_other() {
+        assert_eq!(
+            other_for_nec("Citrus fruit n.e.c. in heading no. 0805, fresh or dried"),
+            "Other citrus fruit, fresh or dried"
+        );
+        assert_eq!(
+            button(
+                "Fruit n.e.c. in heading no. 0812, dried",
+                "Fruit, edible; fruit n.e.c. in heading no. 0812, dried"
+            ),
+            (
+                "Other fruit, dried".to_string(),
+                Some("Fruit, edible; fruit n.e.c. in heading no. 0812, dried".to_string())
+            )
+        );
+        // Only a plain noun before it: a clause in front may carry what matters.
+        for kept in [
+            "Machinery; parts n.e.c. in heading no. 8473",
+            "Men's or boys', of textile materials n.e.c. in heading no. 6205",
+        ] {
+            assert_eq!(other_for_nec(kept), kept);
+        }
+        assert_eq!(button("Apples", "Apples"), ("Apples".to_string(), None));
+    }
 
     #[test]
     fn labels_show_the_differences() {

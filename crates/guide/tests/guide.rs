@@ -156,6 +156,12 @@ fn dried_fruit_is_settled_by_questions() {
         );
         if let Some(outcome) = step.outcome {
             assert_eq!(outcome.code.as_str(), "081310", "asked {asked:?}");
+            // What the answers ruled out is not listed beside the answer at 0.0 %.
+            assert!(
+                step.candidates.iter().all(|c| c.probability >= 1e-3),
+                "{:?}",
+                step.candidates
+            );
             assert_eq!(outcome.reason, EndReason::Confident);
             assert!(outcome.probability >= 0.9);
             assert_eq!(outcome.justification.len(), asked.len());
