@@ -307,10 +307,16 @@ impl Classifier {
     pub fn posterior(&self, text: &str) -> Vec<f64> {
         let (legs, full) = self.legs_and_full_scores(text);
         let fused = self.fusion.fuse(&legs, &self.coverage);
+        let chapters: Vec<u8> = self
+            .corpus
+            .docs
+            .iter()
+            .map(|d| d.code.chapter().as_str().parse().unwrap_or(0))
+            .collect();
         self.fusion.dense_probabilities(
             &fused,
             self.corpus.docs.len(),
-            full.rest_shape().as_deref(),
+            full.rest_shape(&chapters).as_deref(),
         )
     }
 

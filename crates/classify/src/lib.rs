@@ -27,7 +27,7 @@ pub use check::{CheckOutcome, DeclarationCheck, Verdict};
 pub use classifier::{Candidate, Classification, Classifier, Flag, LegScore, Semantic};
 pub use explain::{Evidence, Explanation, NearestExample};
 pub use fusion::{Fusion, LegName};
-pub use rest::{COSINE_NATS, FullScores};
+pub use rest::{CHAPTER_COSINE_NATS, COSINE_NATS, FullScores};
 pub use serving::Serving;
 pub use vague::VagueDetector;
 pub use zh::{ChineseLeg, ZhCandidate, is_chinese};
