@@ -88,6 +88,8 @@ pub struct Classifier {
     vague: Arc<VagueDetector>,
     coverage: Arc<Coverage>,
     terms: Arc<crate::explain::TermsCache>,
+    /// Each corpus position's chapter number, for the posterior's rest.
+    chapter_of: Arc<Vec<u8>>,
     fusion: Fusion,
 }
 
@@ -140,6 +142,13 @@ impl Classifier {
             vague: Arc::new(vague),
             coverage: Arc::new(coverage),
             terms: Arc::new(crate::explain::TermsCache::new(corpus.docs.len())),
+            chapter_of: Arc::new(
+                corpus
+                    .docs
+                    .iter()
+                    .map(|d| d.code.chapter().as_str().parse().unwrap_or(0))
+                    .collect(),
+            ),
             corpus,
             fusion,
         })
@@ -307,16 +316,10 @@ impl Classifier {
     pub fn posterior(&self, text: &str) -> Vec<f64> {
         let (legs, full) = self.legs_and_full_scores(text);
         let fused = self.fusion.fuse(&legs, &self.coverage);
-        let chapters: Vec<u8> = self
-            .corpus
-            .docs
-            .iter()
-            .map(|d| d.code.chapter().as_str().parse().unwrap_or(0))
-            .collect();
         self.fusion.dense_probabilities(
             &fused,
             self.corpus.docs.len(),
-            full.rest_shape(&chapters).as_deref(),
+            full.rest_shape(&self.chapter_of).as_deref(),
         )
     }
 
