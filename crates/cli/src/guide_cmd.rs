@@ -97,14 +97,20 @@ fn print_step(step: &Step, out: &mut impl Write) -> std::io::Result<()> {
                 writeln!(out, "      {} {}", code.dotted(), text)?;
             }
         }
+        // Grouped by the answer that ruled them out, each by its own text: the path repeated
+        // on every line hid the codes.
+        let mut answers: Vec<&str> = Vec::new();
         for r in &o.ruled_out {
-            writeln!(
-                out,
-                "  ruled out {} ({}) by: {}",
-                r.code.dotted(),
-                r.description,
-                r.by
-            )?;
+            if !answers.contains(&r.by.as_str()) {
+                answers.push(&r.by);
+            }
+        }
+        for by in answers {
+            writeln!(out, "  ruled out by \"{by}\":")?;
+            for r in o.ruled_out.iter().filter(|r| r.by == by) {
+                let own = r.description.rsplit(" › ").next().unwrap_or_default();
+                writeln!(out, "      {} {}", r.code.dotted(), own)?;
+            }
         }
     }
     Ok(())

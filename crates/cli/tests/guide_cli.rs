@@ -42,6 +42,24 @@ fn guide_runs_a_dialogue_on_piped_answers() {
         text.contains("picked") || text.contains("confident"),
         "{text}"
     );
+    // What the answers ruled out is grouped under the answer, each code by its own text.
+    let ruled: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("  ruled out by \""))
+        .collect();
+    assert!(
+        !ruled.is_empty(),
+        "the first choice rules the others out: {text}"
+    );
+    assert!(
+        ruled.iter().all(|l| !l.contains(" › ")),
+        "no nomenclature path: {text}"
+    );
+    let code = ruled[1].split_whitespace().next().unwrap_or_default();
+    assert!(
+        code.len() == 7 && code.as_bytes()[4] == b'.',
+        "a code (8438.60) under the answer: {text}"
+    );
 }
 
 #[test]
