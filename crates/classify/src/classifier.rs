@@ -276,6 +276,9 @@ impl Classifier {
             (LegName::Examples, best_per_subheading(nearest)),
         ];
         let mut full = FullScores::default();
+        // The English encoder's view of Chinese text is noise: neither the rest of the mass nor
+        // the head reads it there (the head reads Chinese by its n-grams alone).
+        let chinese = crate::is_chinese(text);
         let mut embedded = None;
         if let Some(s) = self.semantic.as_deref() {
             embedded = s
@@ -287,12 +290,10 @@ impl Classifier {
             let (nom, ex) = cosines.as_ref().map(Cosines::hits).unwrap_or_default();
             legs.push((LegName::Dense, nom));
             legs.push((LegName::DenseExamples, ex));
-            // The English encoder's view of Chinese text is noise.
-            full.cosines = cosines.filter(|_| !crate::is_chinese(text));
+            full.cosines = cosines.filter(|_| !chinese);
         }
         if let Some(t) = &self.trained {
-            // ... so the head reads Chinese by its n-grams alone.
-            let embedding = embedded.as_deref().filter(|_| !crate::is_chinese(text));
+            let embedding = embedded.as_deref().filter(|_| !chinese);
             let log_probs = t.head.log_probs(text, embedding).ok();
             let hits = log_probs
                 .as_deref()

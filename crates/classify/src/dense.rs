@@ -133,7 +133,7 @@ pub struct Cosines {
 impl Cosines {
     /// (subheading leg, examples leg): the top of each.
     pub fn hits(&self) -> (LegHits, LegHits) {
-        (top(self.subheadings.clone()), top(self.examples.clone()))
+        (top(&self.subheadings), top(&self.examples))
     }
 }
 
@@ -214,9 +214,10 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     sums.iter().sum::<f32>() + tail
 }
 
-fn top(best: Vec<f32>) -> LegHits {
+fn top(best: &[f32]) -> LegHits {
     let mut hits: Vec<(usize, f32)> = best
-        .into_iter()
+        .iter()
+        .copied()
         .enumerate()
         .filter(|(_, s)| *s > 0.0)
         .collect();

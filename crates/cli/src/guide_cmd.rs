@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use guide::simulate::{run_case, summarise};
 use guide::{Dialogue, Guide, Settings, Step};
-use nomenclature::HsCode;
+use nomenclature::{HsCode, Nomenclature};
 
 use crate::BadInput;
 
@@ -55,7 +55,7 @@ pub fn tuned(
     Ok(settings)
 }
 
-fn print_step(step: &Step, out: &mut impl Write) -> std::io::Result<()> {
+fn print_step(step: &Step, hs: &Nomenclature, out: &mut impl Write) -> std::io::Result<()> {
     for k in &step.known {
         writeln!(
             out,
@@ -108,7 +108,7 @@ fn print_step(step: &Step, out: &mut impl Write) -> std::io::Result<()> {
         for by in answers {
             writeln!(out, "  ruled out by \"{by}\":")?;
             for r in o.ruled_out.iter().filter(|r| r.by == by) {
-                let own = r.description.rsplit(" › ").next().unwrap_or_default();
+                let own = hs.get(&r.code).map_or("", |n| n.description.as_str());
                 writeln!(out, "      {} {}", r.code.dotted(), own)?;
             }
         }
@@ -124,7 +124,7 @@ pub fn interactive(guide: &Guide, description: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     loop {
         let step = guide.step(&dialogue);
-        print_step(&step, &mut out)?;
+        print_step(&step, guide.nomenclature(), &mut out)?;
         if step.outcome.is_some() {
             return Ok(());
         }
