@@ -63,7 +63,9 @@ fn print_step(step: &Step, hs: &Nomenclature, out: &mut impl Write) -> std::io::
             k.topic, k.label
         )?;
     }
-    writeln!(out, "  best candidates:")?;
+    if !step.candidates.is_empty() {
+        writeln!(out, "  best candidates:")?;
+    }
     for c in &step.candidates {
         writeln!(
             out,

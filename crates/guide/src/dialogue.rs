@@ -30,6 +30,9 @@ const KNOWN_SLACK: f64 = 0.1;
 const KEEPS_LISTED: usize = 20;
 /// Candidates below this probability are not shown.
 const MIN_CANDIDATE: f64 = 1e-3;
+/// Without a description, the answers alone make a candidate worth showing from this share:
+/// below it, the top of the list is just the branch with the fewest subheadings.
+const MIN_CANDIDATE_FROM_NOTHING: f64 = 0.1;
 /// A tree level where one branch holds this much of the mass is skipped.
 const DOMINANT_BRANCH: f64 = 0.3;
 /// Questions worth less than this (bits) are not asked.
@@ -262,9 +265,8 @@ impl Guide {
     }
 
     fn prior(&self, text: &str) -> Vec<f64> {
-        let n = self.tables.leaves.len();
         if text.is_empty() {
-            return vec![1.0 / n as f64; n];
+            return self.even_down_the_tree();
         }
         let mut p = match &self.chinese {
             Some(leg) if classify::is_chinese(text) => self.chinese_prior(leg, text),
@@ -281,6 +283,36 @@ impl Guide {
             p = self.smoothed(&p, heading, chapter);
         }
         p
+    }
+
+    /// The prior of a dialogue started from nothing: every section as likely, then every
+    /// chapter within its section, then every subheading within its chapter. Even over
+    /// subheadings throughout, chapter 84's 400-odd would outweigh whole sections and the first
+    /// question would split it before naming the rest; even over headings too, a heading of
+    /// one subheading would outweigh a big heading's every subheading tenfold.
+    fn even_down_the_tree(&self) -> Vec<f64> {
+        let t = &self.tables;
+        let mut chapters_of_section: HashMap<u8, std::collections::HashSet<u32>> = HashMap::new();
+        let mut leaves_of_chapter: HashMap<u32, usize> = HashMap::new();
+        for (l, &section) in t.sections.iter().enumerate() {
+            let chapter = t.numbers[l][0];
+            chapters_of_section
+                .entry(section)
+                .or_default()
+                .insert(chapter);
+            *leaves_of_chapter.entry(chapter).or_default() += 1;
+        }
+        let sections = chapters_of_section.len() as f64;
+        t.sections
+            .iter()
+            .enumerate()
+            .map(|(l, section)| {
+                let chapter = t.numbers[l][0];
+                1.0 / sections
+                    / chapters_of_section[section].len() as f64
+                    / leaves_of_chapter[&chapter] as f64
+            })
+            .collect()
     }
 
     /// Lends shares of each heading's and chapter's mass evenly to their subheadings: a
@@ -417,6 +449,15 @@ impl Guide {
         };
         if let Some((code, reason)) = end {
             step.outcome = Some(self.outcome(dialogue, &prior, &p, code, reason));
+        } else {
+            // Before anything points anywhere (no description, or one that matched nothing),
+            // the top of an even list is arbitrary: "0.0 % horses" is noise, not a candidate.
+            let floor = if text.is_empty() {
+                MIN_CANDIDATE_FROM_NOTHING
+            } else {
+                MIN_CANDIDATE
+            };
+            step.candidates.retain(|c| c.probability >= floor);
         }
         step
     }

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use crate::gain::NONE_COST_BITS;
 use crate::questions::{
-    Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, TreeLevel, button, finish, shorten,
-    without_shared_clause,
+    Choice, MAX_CHOICES, NONE_OF_THESE, Question, Tree, TreeLevel, button, finish, heavier_first,
+    shorten, without_shared_clause,
 };
 use crate::rule::Rule;
 
@@ -55,7 +55,7 @@ impl Masses {
             })
             .filter(|b| b.mass >= MIN_BRANCH_MASS * self.total)
             .collect();
-        out.sort_by(|a, b| b.mass.total_cmp(&a.mass).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| heavier_first(a.mass, b.mass).then(a.id.cmp(&b.id)));
         out
     }
 

@@ -118,6 +118,13 @@ fn other_for_nec(text: &str) -> String {
 }
 
 /// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
+/// Heavier masses first, equal ones (to rounding) left to the caller's tie-break: evenly
+/// weighted branches, as from an empty description, then keep the nomenclature's order.
+pub(crate) fn heavier_first(a: f64, b: f64) -> std::cmp::Ordering {
+    let key = |m: f64| (m * 1e12).round() as i64;
+    key(b).cmp(&key(a))
+}
+
 pub(crate) fn clip(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
         return text.to_string();
@@ -331,7 +338,7 @@ impl<'a> Tree<'a> {
         // Every leaf counts here: the classifier's unseen tail is spread thin, but summed over
         // a chapter it can matter.
         let mut groups = self.masses(level, p);
-        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        groups.sort_by(|a, b| heavier_first(a.1, b.1).then_with(|| a.0.cmp(&b.0)));
         let shown: Vec<(String, f64)> = groups
             .into_iter()
             .filter(|g| g.1 > 0.0 && g.1 >= min_mass)

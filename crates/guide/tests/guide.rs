@@ -244,11 +244,40 @@ fn from_nothing_the_first_question_is_the_broadest() {
         10,
         "eight branches, none of these, not sure"
     );
-    // Sections or chapters: nothing is known yet, so no choice is narrower than a chapter.
-    assert!(
-        q.choices[..8]
-            .iter()
-            .all(|c| c.id.starts_with('S') || c.id.len() == 2),
+    // Nothing is known yet: every section weighs the same, whatever its number of
+    // subheadings, so the first eight are offered in the nomenclature's order.
+    let labels: Vec<&str> = q.choices[..8].iter().map(|c| c.label.as_str()).collect();
+    let expected = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
+    for (label, number) in labels.iter().zip(expected) {
+        assert!(
+            label.starts_with(&format!("Section {number}:")),
+            "{labels:?}"
+        );
+    }
+    // An even prior points nowhere: no candidate is worth showing yet.
+    assert!(step.candidates.is_empty(), "{:?}", step.candidates);
+}
+
+#[test]
+fn from_nothing_a_section_is_split_into_its_chapters_evenly() {
+    let g = guide();
+    let step = g.step(&Dialogue::new(""));
+    let q = step.question.expect("a question");
+    let section_ii = q
+        .choices
+        .iter()
+        .find(|c| c.label.starts_with("Section II:"))
+        .expect("section II offered");
+    let mut dialogue = Dialogue::new("");
+    dialogue
+        .answers
+        .push(Guide::choose(&q, &section_ii.id).expect("a valid choice"));
+    let q = g.step(&dialogue).question.expect("a second question");
+    // Chapters 06–14 weigh the same: eight of the nine are offered whole, none split.
+    let chapters: Vec<&str> = q.choices[..8].iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        chapters,
+        ["06", "07", "08", "09", "10", "11", "12", "13"],
         "{q:?}"
     );
 }
