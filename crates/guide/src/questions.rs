@@ -61,6 +61,16 @@ fn not_sure() -> Choice {
 }
 
 pub(crate) fn finish(topic: &str, text: String, mut choices: Vec<Choice>) -> Question {
+    // Plainer labels can meet ("…, n.e.c." for the rest of two headings): those that do show
+    // their full text, which differs.
+    let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+    for c in &mut choices {
+        if labels.iter().filter(|l| **l == c.label).count() > 1
+            && let Some(full) = &c.detail
+        {
+            c.label = shorten(full).0;
+        }
+    }
     let key = format!(
         "{topic}:{}",
         choices
@@ -89,7 +99,7 @@ pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
 /// A choice's label from its plainer wording, and the full nomenclature text behind it
 /// when the label differs.
 pub(crate) fn button(plain: &str, full: &str) -> (String, Option<String>) {
-    let (label, _) = shorten(&other_for_nec(plain));
+    let (label, _) = shorten(&without_cross_references(&other_for_nec(plain)));
     let detail = (label != full).then(|| full.to_string());
     (label, detail)
 }
@@ -115,6 +125,58 @@ fn other_for_nec(text: &str) -> String {
         chars.as_str(),
         &tail[digits..]
     )
+}
+
+/// "Footwear; n.e.c. in heading no. 6403, (not covering the ankle)" → "Footwear; n.e.c.,
+/// (not covering the ankle)": which heading or item the rest is of is the nomenclature's
+/// bookkeeping; beside its siblings, "n.e.c." says all a user needs.
+fn without_cross_references(text: &str) -> String {
+    const NEC: &str = "n.e.c.";
+    // Longest first: "in heading no. " before "in heading ".
+    const REFERENCES: [&str; 8] = [
+        " or included",
+        " in this chapter",
+        " in heading no. ",
+        " in heading ",
+        " in item no. ",
+        " in item no ",
+        " in item ",
+        " in chapter ",
+    ];
+    let number = |s: &str| {
+        s.char_indices()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(NEC) {
+        out.push_str(&rest[..at + NEC.len()]);
+        rest = &rest[at + NEC.len()..];
+        'phrases: loop {
+            for r in REFERENCES {
+                if let Some(after) = rest.strip_prefix(r) {
+                    let digits = if r.ends_with(' ') { number(after) } else { 0 };
+                    if r.ends_with(' ') && digits == 0 {
+                        continue;
+                    }
+                    // "in item no. 5702.10 or 5702.20": both numbers go.
+                    let mut tail = &after[digits..];
+                    if let Some(more) = tail.strip_prefix(" or ")
+                        && number(more) > 0
+                    {
+                        tail = &more[number(more)..];
+                    }
+                    rest = tail;
+                    continue 'phrases;
+                }
+            }
+            break;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
@@ -552,6 +614,44 @@ mod tests {
     }
 
     #[test]
+    fn labels_that_meet_show_their_full_text() {
+        let choice = |id: &str, full: &str| {
+            let (label, detail) = button(full, full);
+            Choice {
+                id: id.into(),
+                label,
+                detail,
+                rule: Rule::Keep(vec![id.into()]),
+                keeps: Vec::new(),
+            }
+        };
+        let q = finish(
+            "tree:any",
+            "Which?".into(),
+            vec![
+                choice(
+                    "551614",
+                    "Fabrics, woven; printed, n.e.c. in heading no. 5516",
+                ),
+                choice(
+                    "551514",
+                    "Fabrics, woven; printed, n.e.c. in heading no. 5515",
+                ),
+                choice("5407", "Yarn; n.e.c. in heading no. 5407"),
+            ],
+        );
+        assert_eq!(
+            q.choices[0].label,
+            "Fabrics, woven; printed, n.e.c. in heading no. 5516"
+        );
+        assert_eq!(
+            q.choices[1].label,
+            "Fabrics, woven; printed, n.e.c. in heading no. 5515"
+        );
+        assert_eq!(q.choices[2].label, "Yarn; n.e.c.");
+    }
+
+    #[test]
     fn a_cross_reference_reads_as_other() {
         assert_eq!(
             other_for_nec("Citrus fruit n.e.c. in heading no. 0805, fresh or dried"),
@@ -573,6 +673,45 @@ mod tests {
             "Men's or boys', of textile materials n.e.c. in heading no. 6205",
         ] {
             assert_eq!(other_for_nec(kept), kept);
+        }
+        for (text, label) in [
+            (
+                "Footwear; n.e.c. in heading no. 6403, (not covering the ankle), outer soles and \
+                 uppers of leather",
+                "Footwear; n.e.c., (not covering the ankle), outer soles and uppers of leather",
+            ),
+            (
+                "Meat; of swine, n.e.c. in item no. 0203.2, frozen",
+                "Meat; of swine, n.e.c., frozen",
+            ),
+            (
+                "Machines and mechanical appliances; having individual functions, n.e.c. or \
+                 included in this chapter",
+                "Machines and mechanical appliances; having individual functions, n.e.c.",
+            ),
+            (
+                "Carpets; of wool, made up, n.e.c. in item no. 5702.10 or 5702.20",
+                "Carpets; of wool, made up, n.e.c.",
+            ),
+            (
+                "Machine-tools; bending machines, numerically controlled n.e.c. in item 84.62.2",
+                "Machine-tools; bending machines, numerically controlled n.e.c.",
+            ),
+            (
+                "Iron or steel; articles n.e.c. in heading 7326",
+                "Iron or steel; articles n.e.c.",
+            ),
+            (
+                "Vegetable products; n.e.c. in chapter 14",
+                "Vegetable products; n.e.c.",
+            ),
+            // No number after "in heading": not a cross-reference, kept.
+            (
+                "Parts n.e.c. in heading of the kind",
+                "Parts n.e.c. in heading of the kind",
+            ),
+        ] {
+            assert_eq!(without_cross_references(text), label);
         }
         assert_eq!(button("Apples", "Apples"), ("Apples".to_string(), None));
     }
