@@ -217,8 +217,10 @@ fn strip_common_prefix(texts: &[String]) -> Vec<String> {
 /// Drops the leading clause ("Fruit, edible; ") when every text shares it: "Apples, dried"
 /// and "Apricots, dried" read better than the same two words on every button. Any other
 /// clause among them keeps them all whole: beside "T-shirts, singlets and other vests; of
-/// cotton", "Shirts; of cotton" must keep its noun.
+/// cotton", "Shirts; of cotton" must keep its noun. A closing exclusion several share goes
+/// first ([`without_shared_exclusion`]).
 pub(crate) fn without_shared_clause(texts: &[String]) -> Vec<String> {
+    let texts = without_shared_exclusion(texts);
     let clause = |t: &str| t.split_once("; ").map(|(c, _)| c.len());
     let first = texts.first().and_then(|t| clause(t).map(|n| &t[..n]));
     match first {
@@ -230,6 +232,26 @@ pub(crate) fn without_shared_clause(texts: &[String]) -> Vec<String> {
         }
         _ => texts.to_vec(),
     }
+}
+
+/// Drops a closing ", excluding …" that two or more of the texts end with: it tells them
+/// from their heading's other parts, not from each other ("Frozen, cod …, excluding fillets,
+/// fish meat of 0304, and edible fish offal of subheadings 0303.91 to 0303.99" beside haddock
+/// and hake with the same words).
+fn without_shared_exclusion(texts: &[String]) -> Vec<String> {
+    const EXCLUDING: &str = ", excluding ";
+    let tail = |t: &str| t.find(EXCLUDING).map(|at| t[at..].to_string());
+    let tails: Vec<Option<String>> = texts.iter().map(|t| tail(t)).collect();
+    texts
+        .iter()
+        .zip(&tails)
+        .map(|(t, own)| match own {
+            Some(own) if tails.iter().flatten().filter(|x| *x == own).count() >= 2 => {
+                t[..t.len() - own.len()].to_string()
+            }
+            _ => t.clone(),
+        })
+        .collect()
 }
 
 fn capitalised(text: &str) -> String {
@@ -610,6 +632,24 @@ mod tests {
         .map(String::from)
         .to_vec();
         assert_eq!(without_shared_clause(&shirts), shirts);
+        // A closing exclusion that several share goes; one of its own stays.
+        let fish: Vec<String> = [
+            "Fish; frozen, cod, excluding fillets and offal",
+            "Fish; frozen, hake, excluding fillets and offal",
+            "Fish; frozen, shark fins",
+            "Fish; frozen, n.e.c., excluding livers",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            without_shared_clause(&fish),
+            [
+                "Frozen, cod",
+                "Frozen, hake",
+                "Frozen, shark fins",
+                "Frozen, n.e.c., excluding livers"
+            ]
+        );
         assert_eq!(without_shared_clause(&fruit[..1]), fruit[..1].to_vec());
     }
 
