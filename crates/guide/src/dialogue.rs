@@ -121,6 +121,35 @@ impl Dialogue {
     }
 }
 
+/// The prior of a dialogue started from nothing: every section as likely, then every
+/// chapter within its section, then every subheading within its chapter. Even over
+/// subheadings throughout, chapter 84's 400-odd would outweigh whole sections and the first
+/// question would split it before naming the rest; even over headings too, a heading of
+/// one subheading would outweigh a big heading's every subheading tenfold.
+fn even_down_the_tree(t: &Tables) -> Vec<f64> {
+    let mut chapters_of_section: HashMap<u8, std::collections::HashSet<u32>> = HashMap::new();
+    let mut leaves_of_chapter: HashMap<u32, usize> = HashMap::new();
+    for (l, &section) in t.sections.iter().enumerate() {
+        let chapter = t.numbers[l][0];
+        chapters_of_section
+            .entry(section)
+            .or_default()
+            .insert(chapter);
+        *leaves_of_chapter.entry(chapter).or_default() += 1;
+    }
+    let sections = chapters_of_section.len() as f64;
+    t.sections
+        .iter()
+        .enumerate()
+        .map(|(l, section)| {
+            let chapter = t.numbers[l][0];
+            1.0 / sections
+                / chapters_of_section[section].len() as f64
+                / leaves_of_chapter[&chapter] as f64
+        })
+        .collect()
+}
+
 /// The `n` most probable leaves, best first (ties by corpus order).
 fn ranked(p: &[f64], n: usize) -> Vec<usize> {
     let by_probability = |a: &usize, b: &usize| p[*b].total_cmp(&p[*a]).then(a.cmp(b));
@@ -163,6 +192,8 @@ pub struct Guide {
     classifier: classify::Serving,
     hs: Arc<Nomenclature>,
     tables: Tables,
+    /// The prior of a dialogue started from nothing ([`even_down_the_tree`]).
+    even_prior: Vec<f64>,
     settings: Settings,
     /// Where a description written in Chinese gets its prior.
     chinese: Option<Arc<classify::ChineseLeg>>,
@@ -191,6 +222,7 @@ impl Guide {
         Guide {
             hs: classifier.nomenclature_shared(),
             classifier: serving,
+            even_prior: even_down_the_tree(&tables),
             tables,
             settings,
             chinese: None,
@@ -266,7 +298,7 @@ impl Guide {
 
     fn prior(&self, text: &str) -> Vec<f64> {
         if text.is_empty() {
-            return self.even_down_the_tree();
+            return self.even_prior.clone();
         }
         let mut p = match &self.chinese {
             Some(leg) if classify::is_chinese(text) => self.chinese_prior(leg, text),
@@ -283,36 +315,6 @@ impl Guide {
             p = self.smoothed(&p, heading, chapter);
         }
         p
-    }
-
-    /// The prior of a dialogue started from nothing: every section as likely, then every
-    /// chapter within its section, then every subheading within its chapter. Even over
-    /// subheadings throughout, chapter 84's 400-odd would outweigh whole sections and the first
-    /// question would split it before naming the rest; even over headings too, a heading of
-    /// one subheading would outweigh a big heading's every subheading tenfold.
-    fn even_down_the_tree(&self) -> Vec<f64> {
-        let t = &self.tables;
-        let mut chapters_of_section: HashMap<u8, std::collections::HashSet<u32>> = HashMap::new();
-        let mut leaves_of_chapter: HashMap<u32, usize> = HashMap::new();
-        for (l, &section) in t.sections.iter().enumerate() {
-            let chapter = t.numbers[l][0];
-            chapters_of_section
-                .entry(section)
-                .or_default()
-                .insert(chapter);
-            *leaves_of_chapter.entry(chapter).or_default() += 1;
-        }
-        let sections = chapters_of_section.len() as f64;
-        t.sections
-            .iter()
-            .enumerate()
-            .map(|(l, section)| {
-                let chapter = t.numbers[l][0];
-                1.0 / sections
-                    / chapters_of_section[section].len() as f64
-                    / leaves_of_chapter[&chapter] as f64
-            })
-            .collect()
     }
 
     /// Lends shares of each heading's and chapter's mass evenly to their subheadings: a
@@ -399,11 +401,7 @@ impl Guide {
                 .iter()
                 .for_each(|r| self.apply(&mut p, r, ANSWER_SLACK));
         }
-        // Once answers have ruled nearly everything out, the rest of a top-n list is codes at
-        // 0.0 %: noise beside the answer.
-        let mut candidates = self.top(&p, self.settings.candidates);
-        let first = candidates.first().map_or(0.0, |c| c.probability);
-        candidates.retain(|c| c.probability >= MIN_CANDIDATE || c.probability == first);
+        let candidates = self.top(&p, self.settings.candidates);
         let asked = dialogue
             .answers
             .iter()
@@ -447,17 +445,20 @@ impl Guide {
                 None => None,
             }
         };
+        // Once answers have ruled nearly everything out, the rest of a top-n list is codes at
+        // 0.0 %: noise beside the answer, which alone stays. Before anything points anywhere
+        // (no description), the top of an even list is arbitrary ("0.0 % horses").
+        let ended = end.is_some();
+        let floor = if !ended && text.is_empty() {
+            MIN_CANDIDATE_FROM_NOTHING
+        } else {
+            MIN_CANDIDATE
+        };
+        let first = step.candidates.first().map_or(0.0, |c| c.probability);
+        step.candidates
+            .retain(|c| c.probability >= floor || (ended && c.probability == first));
         if let Some((code, reason)) = end {
             step.outcome = Some(self.outcome(dialogue, &prior, &p, code, reason));
-        } else {
-            // Before anything points anywhere (no description, or one that matched nothing),
-            // the top of an even list is arbitrary: "0.0 % horses" is noise, not a candidate.
-            let floor = if text.is_empty() {
-                MIN_CANDIDATE_FROM_NOTHING
-            } else {
-                MIN_CANDIDATE
-            };
-            step.candidates.retain(|c| c.probability >= floor);
         }
         step
     }

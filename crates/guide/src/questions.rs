@@ -132,54 +132,55 @@ fn other_for_nec(text: &str) -> String {
 /// bookkeeping; beside its siblings, "n.e.c." says all a user needs.
 fn without_cross_references(text: &str) -> String {
     const NEC: &str = "n.e.c.";
-    // Longest first: "in heading no. " before "in heading ".
-    const REFERENCES: [&str; 8] = [
-        " or included",
-        " in this chapter",
-        " in heading no. ",
-        " in heading ",
-        " in item no. ",
-        " in item no ",
-        " in item ",
-        " in chapter ",
-    ];
-    let number = |s: &str| {
-        s.char_indices()
-            .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
-            .last()
-            .map_or(0, |(i, c)| i + c.len_utf8())
-    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(NEC) {
         out.push_str(&rest[..at + NEC.len()]);
         rest = &rest[at + NEC.len()..];
-        'phrases: loop {
-            for r in REFERENCES {
-                if let Some(after) = rest.strip_prefix(r) {
-                    let digits = if r.ends_with(' ') { number(after) } else { 0 };
-                    if r.ends_with(' ') && digits == 0 {
-                        continue;
-                    }
-                    // "in item no. 5702.10 or 5702.20": both numbers go.
-                    let mut tail = &after[digits..];
-                    if let Some(more) = tail.strip_prefix(" or ")
-                        && number(more) > 0
-                    {
-                        tail = &more[number(more)..];
-                    }
-                    rest = tail;
-                    continue 'phrases;
-                }
-            }
-            break;
+        while let Some(after) = past_reference(rest) {
+            rest = after;
         }
     }
     out.push_str(rest);
     out
 }
 
-/// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
+/// `text` past one cross-reference at its start (" in heading no. 6403", " or included"),
+/// or `None` when it does not start with one.
+fn past_reference(text: &str) -> Option<&str> {
+    // (phrase, whether a number follows); "in heading no. " before "in heading ".
+    const REFERENCES: [(&str, bool); 8] = [
+        (" or included", false),
+        (" in this chapter", false),
+        (" in heading no. ", true),
+        (" in heading ", true),
+        (" in item no. ", true),
+        (" in item no ", true),
+        (" in item ", true),
+        (" in chapter ", true),
+    ];
+    fn past_number(s: &str) -> Option<&str> {
+        let digits = s
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len());
+        (digits > 0).then(|| &s[digits..])
+    }
+    REFERENCES.iter().find_map(|&(phrase, numbered)| {
+        let after = text.strip_prefix(phrase)?;
+        if !numbered {
+            return Some(after);
+        }
+        let after = past_number(after)?;
+        // "in item no. 5702.10 or 5702.20": both numbers go.
+        Some(
+            after
+                .strip_prefix(" or ")
+                .and_then(past_number)
+                .unwrap_or(after),
+        )
+    })
+}
+
 /// Heavier masses first, equal ones (to rounding) left to the caller's tie-break: evenly
 /// weighted branches, as from an empty description, then keep the nomenclature's order.
 pub(crate) fn heavier_first(a: f64, b: f64) -> std::cmp::Ordering {
@@ -187,6 +188,7 @@ pub(crate) fn heavier_first(a: f64, b: f64) -> std::cmp::Ordering {
     key(b).cmp(&key(a))
 }
 
+/// `text` cut to at most `chars` characters at a word boundary, with "…" when cut.
 pub(crate) fn clip(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
         return text.to_string();
@@ -240,8 +242,10 @@ pub(crate) fn without_shared_clause(texts: &[String]) -> Vec<String> {
 /// and hake with the same words).
 fn without_shared_exclusion(texts: &[String]) -> Vec<String> {
     const EXCLUDING: &str = ", excluding ";
-    let tail = |t: &str| t.find(EXCLUDING).map(|at| t[at..].to_string());
-    let tails: Vec<Option<String>> = texts.iter().map(|t| tail(t)).collect();
+    let tails: Vec<Option<&str>> = texts
+        .iter()
+        .map(|t| t.find(EXCLUDING).map(|at| &t[at..]))
+        .collect();
     texts
         .iter()
         .zip(&tails)
