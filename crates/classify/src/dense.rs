@@ -23,9 +23,7 @@ impl DenseRows {
         let mut texts = Vec::new();
         let mut owners = Vec::new();
         for (i, d) in corpus.docs.iter().enumerate() {
-            // Heading and subheading: the chapter adds length (cost) more than meaning.
-            let heading = d.context.last().map_or("", String::as_str);
-            texts.push(format!("{heading} › {}", d.text));
+            texts.push(subheading_passage(d));
             owners.push(i as u32);
             let mut national: Vec<&String> = d.national.iter().collect();
             // The most specific wordings first: longer lines say more.
@@ -54,6 +52,13 @@ impl DenseRows {
             nomenclature_rows,
         }
     }
+}
+
+/// How a subheading reads to the encoder: its heading and its own text. The chapter adds
+/// length (cost) more than meaning.
+pub fn subheading_passage(doc: &corpus::SubheadingDoc) -> String {
+    let heading = doc.context.last().map_or("", String::as_str);
+    format!("{heading} › {}", doc.text)
 }
 
 /// The embedded rows, ready to score.

@@ -145,6 +145,9 @@ pub fn train_head(
         progress,
     )?;
     trained.set_trained_for(&corpus.manifest.version);
+    if let Some(s) = semantic {
+        trained.set_encoder(s.encoder.version());
+    }
     Ok(trained)
 }
 

@@ -262,6 +262,8 @@ pub fn corpus_build(data_dir: &Path, state: &StateDir) -> anyhow::Result<()> {
 /// Rebuilds what is stale and re-tunes the fusion on the development split.
 pub struct TrainOptions {
     pub epochs: Option<usize>,
+    /// 0: no fine-tuned encoder.
+    pub tune_epochs: usize,
     pub seed: Option<u64>,
     pub fusion_only: bool,
     pub if_missing: bool,
@@ -272,7 +274,12 @@ pub fn train(paths: &engine::Paths<'_>, options: &TrainOptions) -> anyhow::Resul
     let bars = Bars::new();
     let report = |s: &str, d, t| bars.report(s, d, t);
     let corpus = engine::corpus(paths.data_dir, &hs, paths.state, false, &report)?;
-    if options.if_missing && engine::load_head(&corpus, paths.state).is_some() {
+    let tuning = paths.models.is_some() && options.tune_epochs > 0 && !options.fusion_only;
+    let tuned = engine::fitting_tuned_encoder(&corpus, paths.state);
+    if options.if_missing
+        && (tuned.is_some() || !tuning)
+        && engine::load_head(&corpus, paths.state).is_some()
+    {
         bars.finish();
         eprintln!(
             "a trained head for corpus {} is already saved",
@@ -284,6 +291,31 @@ pub fn train(paths: &engine::Paths<'_>, options: &TrainOptions) -> anyhow::Resul
         eprintln!(
             "no labelled data found: the head trains on the corpus alone and the fusion keeps its untuned defaults"
         );
+    }
+    if let Some(models) = paths.models.filter(|_| tuning) {
+        let config = encoder::tune::TuneConfig {
+            epochs: options.tune_epochs,
+            seed: options
+                .seed
+                .unwrap_or(encoder::tune::TuneConfig::default().seed),
+            ..encoder::tune::TuneConfig::default()
+        };
+        let meta = engine::tune_encoder(&corpus, models, paths.state, &config, &report)?;
+        bars.finish();
+        let r = &meta.report;
+        eprintln!(
+            "encoder {} fine-tuned on {} pairs in {:.0} s; loss by epoch {}",
+            meta.version,
+            r.pairs,
+            r.seconds,
+            r.epoch_losses
+                .iter()
+                .map(|l| format!("{l:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    } else if options.tune_epochs == 0 && !options.fusion_only {
+        engine::remove_tuned_encoder(paths.state)?;
     }
     let semantic = match paths.models {
         Some(m) => engine::semantic(&corpus, m, paths.state, &report)?,

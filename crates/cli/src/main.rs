@@ -177,12 +177,17 @@ enum Command {
         #[command(subcommand)]
         action: CorpusAction,
     },
-    /// Train the classification head (seeded; progress bar), then tune the fusion and
-    /// calibration on the development split; writes var/models.
+    /// Fine-tune the sentence encoder on the training pairs, train the classification head
+    /// (seeded; progress bars), then tune the fusion and calibration on the development
+    /// split; writes var/models.
     Train {
         /// Passes over the training rows (default: the recipe's).
         #[arg(long)]
         epochs: Option<usize>,
+        /// Fine-tune the sentence encoder first, this many passes over the training pairs
+        /// (about eleven minutes each on two cores); 0 trains on the pretrained weights.
+        #[arg(long, default_value_t = encoder::tune::TuneConfig::default().epochs)]
+        tune_epochs: usize,
         /// Seed for initialisation, shuffling and dropout: the same seed, the same model.
         #[arg(long)]
         seed: Option<u64>,
@@ -194,7 +199,7 @@ enum Command {
         if_missing: bool,
         /// A training run on the platform from this TOML config: queued, trained here with a
         /// progress bar, measured and registered as a model version (see docs/course).
-        #[arg(long, conflicts_with_all = ["epochs", "seed", "fusion_only", "if_missing"])]
+        #[arg(long, conflicts_with_all = ["epochs", "seed", "fusion_only", "if_missing", "tune_epochs"])]
         config: Option<PathBuf>,
         /// With --config: only queue the run (a server's or `customs worker`'s worker runs it);
         /// prints its id.
@@ -538,6 +543,7 @@ fn main() -> ExitCode {
             .and_then(|url| runs_cmd::worker(&paths, &url, once)),
         Command::Train {
             epochs,
+            tune_epochs,
             seed,
             fusion_only,
             if_missing,
@@ -546,6 +552,7 @@ fn main() -> ExitCode {
             &paths,
             &classify_cmd::TrainOptions {
                 epochs,
+                tune_epochs,
                 seed,
                 fusion_only,
                 if_missing,

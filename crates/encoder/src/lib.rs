@@ -18,6 +18,7 @@ use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 mod bert;
 pub mod e5;
 pub mod matmul;
+pub mod tune;
 
 /// Tokens beyond this are cut: goods descriptions are short, and attention cost grows with
 /// the square of the length.
@@ -50,6 +51,8 @@ pub struct Encoder {
     dim: usize,
     dir: PathBuf,
     name: &'static str,
+    /// Which weights: the model's name, or the version of a fine-tuned copy.
+    version: String,
     prefixes: (&'static str, &'static str),
 }
 
@@ -110,6 +113,7 @@ impl Encoder {
             dim,
             dir: dir.to_path_buf(),
             name: MODEL_NAME,
+            version: MODEL_NAME.to_string(),
             prefixes: ("", ""),
         })
     }
@@ -152,6 +156,7 @@ impl Encoder {
             dim,
             dir: dir.to_path_buf(),
             name: E5_MODEL_NAME,
+            version: E5_MODEL_NAME.to_string(),
             prefixes: ("query: ", "passage: "),
         })
     }
@@ -159,6 +164,17 @@ impl Encoder {
     /// The model's name (its directory's name under the model root).
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Which weights these are: the model's name unless [`Encoder::with_version`] named a
+    /// fine-tuned copy. Embeddings cached or learnt from are only valid for the same version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn with_version(mut self, version: &str) -> Encoder {
+        self.version = version.to_string();
+        self
     }
 
     /// Embeddings of search queries (e5: with its `query: ` prefix).

@@ -21,11 +21,16 @@ mod embeddings;
 mod national;
 pub mod runs;
 mod trained;
+mod tuned;
 mod zh_dense;
 
 pub use national::{chinese_index, chinese_leg, chinese_leg_over, national_tariff};
 pub use tariff::NationalTariff;
 pub use trained::{chinese_pairs, head_dir, load_head, train_head};
+pub use tuned::{
+    TunedMeta, encoder_for, expected_encoder, fitting_tuned_encoder, remove_tuned_encoder,
+    tune_encoder, tune_pairs, tuned_encoder_dir,
+};
 pub use zh_dense::{with_zh_dense, zh_cache_file, zh_dense, zh_encoder};
 
 /// Reports progress: (stage, done, total). Stages: "index", "corpus", "embedding", "training",
@@ -106,16 +111,18 @@ pub fn corpus(
 }
 
 /// The encoder and the embedded corpus, or `None` (with a warning) when the model files are
-/// not there. Embeddings are cached per corpus version and model in the state dir.
+/// not there. The encoder is the one fine-tuned for this corpus when there is one, else the
+/// pretrained one. Embeddings are cached per corpus version and encoder version in the state
+/// dir.
 pub fn semantic(
     corpus: &Corpus,
     models: &Path,
     state: &StateDir,
     progress: Progress<'_>,
 ) -> anyhow::Result<Option<Semantic>> {
-    let dir = encoder::Encoder::default_dir(models);
+    let (dir, version) = encoder_for(corpus, models, state);
     let encoder = match encoder::Encoder::load(&dir) {
-        Ok(e) => Arc::new(e),
+        Ok(e) => Arc::new(e.with_version(&version)),
         Err(e) => {
             tracing::warn!("dense legs off: {e}");
             return Ok(None);
@@ -124,7 +131,7 @@ pub fn semantic(
     let rows = DenseRows::from_corpus(corpus);
     let cache = state.0.join("embeddings").join(format!(
         "{}-{}-{}.f32",
-        encoder::MODEL_NAME,
+        version,
         corpus.manifest.version,
         rows.texts.len()
     ));

@@ -364,6 +364,9 @@ pub fn execute(inputs: &RunInputs<'_>, hooks: &RunHooks<'_>) -> anyhow::Result<R
         head::Outcome::Stopped { epochs_done } => return Ok(RunEnd::Stopped { epochs_done }),
     };
     trained.set_trained_for(&corpus.manifest.version);
+    if let Some(s) = semantic {
+        trained.set_encoder(s.encoder.version());
+    }
     let staging = inputs.registry.join(format!(
         ".staging-{}",
         inputs

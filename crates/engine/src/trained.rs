@@ -23,6 +23,10 @@ pub fn head_dir(state: &StateDir) -> PathBuf {
 /// The saved head, if it was trained for this corpus. A head that does not fit is skipped
 /// with a warning, never half-used.
 pub fn load_head(corpus: &Corpus, state: &StateDir) -> Option<Arc<Head>> {
+    load_head_for(&corpus.manifest.version, state)
+}
+
+fn load_head_for(corpus_version: &str, state: &StateDir) -> Option<Arc<Head>> {
     let dir = head_dir(state);
     let meta = match Head::read_meta(&dir) {
         Ok(m) => m,
@@ -34,10 +38,20 @@ pub fn load_head(corpus: &Corpus, state: &StateDir) -> Option<Arc<Head>> {
             return None;
         }
     };
-    if meta.trained_for != corpus.manifest.version {
+    if meta.trained_for != corpus_version {
         tracing::warn!(
             head = %meta.version,
             "trained leg off: the head was trained for another corpus version (run `customs train`)"
+        );
+        return None;
+    }
+    let encoder = crate::tuned::expected_encoder_for(corpus_version, state);
+    if meta.dims.embedding > 0 && meta.encoder != encoder {
+        tracing::warn!(
+            head = %meta.version,
+            trained_with = %meta.encoder,
+            serving = %encoder,
+            "trained leg off: the head read another encoder's embeddings (run `customs train`)"
         );
         return None;
     }
@@ -100,4 +114,58 @@ pub fn train_head(
     head.save(&dir)
         .with_context(|| format!("saving the head to {}", dir.display()))?;
     Ok(Arc::new(head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use head::{LabelSpace, TrainConfig, TrainRow};
+
+    /// A head of two subheadings that reads 2-wide embeddings, saved for `corpus-a` as read
+    /// through `encoder`.
+    fn save_head(state: &StateDir, encoder: &str) {
+        let labels = LabelSpace::new(vec![
+            HsCode::parse("030617").unwrap(),
+            HsCode::parse("080420").unwrap(),
+        ]);
+        let rows: Vec<TrainRow> = [("frozen shrimp", 0), ("dried figs", 1)]
+            .iter()
+            .map(|&(t, leaf)| TrainRow {
+                text: t.into(),
+                leaf,
+                embedding: Some(if leaf == 0 {
+                    vec![1.0, 0.0]
+                } else {
+                    vec![0.0, 1.0]
+                }),
+                weight: 1.0,
+                source: "fixture".into(),
+            })
+            .collect();
+        let config = TrainConfig {
+            epochs: 1,
+            batch: 2,
+            hidden: 4,
+            bag: 4,
+            buckets: 64,
+            ..TrainConfig::default()
+        };
+        let (mut trained, _) = head::train(labels, &rows, &[], 2, &config, &|_| {}).unwrap();
+        trained.set_trained_for("corpus-a");
+        trained.set_encoder(encoder);
+        trained.save(&head_dir(state)).unwrap();
+    }
+
+    #[test]
+    fn a_head_serves_only_beside_the_encoder_whose_embeddings_it_learnt() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = StateDir(tmp.path().to_path_buf());
+        save_head(&state, encoder::MODEL_NAME);
+        assert!(load_head_for("corpus-a", &state).is_some());
+        assert!(load_head_for("corpus-b", &state).is_none());
+
+        // A head of the tuned encoder is off while the pretrained one serves.
+        save_head(&state, "tuned-0123456789ab");
+        assert!(load_head_for("corpus-a", &state).is_none());
+    }
 }

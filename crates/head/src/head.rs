@@ -33,6 +33,10 @@ pub struct HeadMeta {
     pub report: TrainReport,
     /// What the caller trained it for (the corpus version, say): a stale head is not loaded.
     pub trained_for: String,
+    /// The sentence encoder's version its embeddings came from; empty for a head that reads
+    /// no embeddings. Served with another encoder's vectors, it would read noise.
+    #[serde(default)]
+    pub encoder: String,
 }
 
 impl HeadMeta {
@@ -56,6 +60,7 @@ impl HeadMeta {
                 .collect(),
             report: TrainReport::default(),
             trained_for: String::new(),
+            encoder: String::new(),
         }
     }
 }
@@ -101,6 +106,10 @@ impl Head {
 
     pub fn set_trained_for(&mut self, what: &str) {
         self.meta.trained_for = what.to_string();
+    }
+
+    pub fn set_encoder(&mut self, version: &str) {
+        self.meta.encoder = version.to_string();
     }
 
     /// Per row: the log-probability of every leaf, the heading's and chapter's added in and
