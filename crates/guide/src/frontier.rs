@@ -99,18 +99,39 @@ impl Masses {
             .collect()
     }
 
-    /// The heaviest `MAX_CHOICES` choices; rests left with next to nothing go.
+    /// At most `MAX_CHOICES` choices: the lightest named branches give way one by one, and
+    /// what they held goes to the rest of the branch they lie under, so goods in a dropped
+    /// heading still find their chapter ("something else in chapter 01" for live swine and
+    /// sheep when horses, bovines, poultry and the other animals are named). Rests left with
+    /// next to nothing go.
     fn fit(&self, mut shown: Vec<Branch>) -> Vec<Branch> {
-        for _ in 0..2 {
+        let holds_enough = |share: f64| share >= MIN_BRANCH_MASS * self.total;
+        loop {
             let shares = self.shares(&shown);
-            let mut order: Vec<usize> = (0..shown.len())
-                .filter(|&i| !shown[i].rest || shares[i] >= MIN_BRANCH_MASS * self.total)
-                .collect();
-            order.sort_by(|&a, &b| shares[b].total_cmp(&shares[a]).then(a.cmp(&b)));
-            order.truncate(MAX_CHOICES);
-            shown = order.into_iter().map(|i| shown[i]).collect();
+            let counted = (0..shown.len())
+                .filter(|&i| !shown[i].rest || holds_enough(shares[i]))
+                .count();
+            if counted <= MAX_CHOICES {
+                let mut keep: Vec<usize> = (0..shown.len())
+                    .filter(|&i| !shown[i].rest || holds_enough(shares[i]))
+                    .collect();
+                keep.sort_by(|&a, &b| heavier_first(shares[a], shares[b]).then(a.cmp(&b)));
+                return keep.into_iter().map(|i| shown[i]).collect();
+            }
+            // The lightest named choice; the later one of equals (nomenclature order kept).
+            let lightest = (0..shown.len())
+                .filter(|&i| !shown[i].rest)
+                .min_by(|&a, &b| shares[a].total_cmp(&shares[b]).then(b.cmp(&a)));
+            match lightest {
+                Some(i) => {
+                    shown.remove(i);
+                }
+                None => {
+                    shown.truncate(MAX_CHOICES);
+                    return shown;
+                }
+            }
         }
-        shown
     }
 
     fn covered(&self, shown: &[Branch]) -> f64 {

@@ -99,7 +99,9 @@ pub(crate) fn shorten(text: &str) -> (String, Option<String>) {
 /// A choice's label from its plainer wording, and the full nomenclature text behind it
 /// when the label differs.
 pub(crate) fn button(plain: &str, full: &str) -> (String, Option<String>) {
-    let (label, _) = shorten(&without_cross_references(&other_for_nec(plain)));
+    let (label, _) = shorten(&unbracketed(&without_cross_references(&other_for_nec(
+        plain,
+    ))));
     let detail = (label != full).then(|| full.to_string());
     (label, detail)
 }
@@ -143,6 +145,45 @@ fn without_cross_references(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// "(other than safety headgear), (of materials other than rubber or plastic), whether or
+/// not lined or trimmed" → "Other than safety headgear, of materials other than …": the HS
+/// brackets a whole clause to say it is implied by the heading; on a button, with the
+/// heading's words gone, the brackets only make it read as an aside. Brackets inside a clause
+/// ("parts of plants (including seeds)") stay.
+fn unbracketed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let before = &rest[..open];
+        let starts_clause = (out.is_empty() && before.is_empty())
+            || before.ends_with(", ")
+            || before.ends_with("; ");
+        let close = rest[open..].find(')').map(|c| open + c);
+        match close {
+            Some(close)
+                if starts_clause
+                    && !rest[open + 1..close].contains('(')
+                    && (rest[close + 1..].is_empty()
+                        || rest[close + 1..].starts_with([',', ';'])) =>
+            {
+                out.push_str(before);
+                out.push_str(&rest[open + 1..close]);
+                rest = &rest[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    if text.starts_with('(') {
+        capitalised(&out)
+    } else {
+        out
+    }
 }
 
 /// `text` past one cross-reference at its start (" in heading no. 6403", " or included"),
@@ -758,6 +799,36 @@ mod tests {
             assert_eq!(without_cross_references(text), label);
         }
         assert_eq!(button("Apples", "Apples"), ("Apples".to_string(), None));
+    }
+
+    #[test]
+    fn bracketed_clauses_read_as_clauses_and_asides_keep_their_brackets() {
+        assert_eq!(
+            unbracketed(
+                "(other than safety headgear), (of materials other than rubber or plastic), \
+                 whether or not lined or trimmed"
+            ),
+            "Other than safety headgear, of materials other than rubber or plastic, \
+             whether or not lined or trimmed"
+        );
+        assert_eq!(
+            unbracketed("Footwear; n.e.c., (not covering the ankle)"),
+            "Footwear; n.e.c., not covering the ankle"
+        );
+        for aside in [
+            "Plants and parts of plants (including seeds and fruits), of a kind used in perfumery",
+            "Vests (singlets), of cotton",
+            "Mixtures (of two or more) of fruit",
+            "(a) unbalanced",
+        ] {
+            assert_eq!(unbracketed(aside), aside);
+        }
+        let (label, detail) = button(
+            "(other than safety headgear), of rubber or plastics",
+            "Headgear; (other than safety headgear), of rubber or plastics",
+        );
+        assert_eq!(label, "Other than safety headgear, of rubber or plastics");
+        assert!(detail.is_some_and(|d| d.contains("(other than safety headgear)")));
     }
 
     #[test]

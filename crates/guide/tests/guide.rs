@@ -283,6 +283,38 @@ fn from_nothing_a_section_is_split_into_its_chapters_evenly() {
 }
 
 #[test]
+fn a_split_branch_keeps_a_choice_for_what_did_not_fit_on_screen() {
+    let g = guide();
+    let q = g.step(&Dialogue::new("")).question.expect("a question");
+    let section_i = q
+        .choices
+        .iter()
+        .find(|c| c.label.starts_with("Section I:"))
+        .expect("section I offered");
+    let mut dialogue = Dialogue::new("");
+    dialogue
+        .answers
+        .push(Guide::choose(&q, &section_i.id).expect("a valid choice"));
+    let q = g.step(&dialogue).question.expect("a second question");
+    // Five chapters and chapter 01's six headings do not fit in eight choices. Live swine
+    // and sheep, the lightest headings, must still have a choice of their own, not only
+    // "none of these".
+    for code in [
+        "010391", "010410", "010121", "020110", "030111", "040110", "050100",
+    ] {
+        let l = leaf(code);
+        let holders: Vec<&str> = q
+            .choices
+            .iter()
+            .filter(|c| c.rule.is_informative() && c.rule.mask(g.tables())[l])
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(holders.len(), 1, "{code}: {holders:?} in {q:?}");
+        assert_ne!(holders[0], guide::NONE_OF_THESE, "{code} in {q:?}");
+    }
+}
+
+#[test]
 fn picking_a_candidate_ends_the_dialogue() {
     let g = guide();
     let mut d = Dialogue::new("laptop");
