@@ -86,19 +86,7 @@ impl Encoder {
             dir: dir.display().to_string(),
             message,
         };
-        let config: Config = serde_json::from_slice(
-            &std::fs::read(file("config.json")?).map_err(|e| load_err(e.to_string()))?,
-        )
-        .map_err(|e| load_err(format!("config.json: {e}")))?;
-        let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?)
-            .map_err(|e| load_err(format!("tokenizer.json: {e}")))?;
-        tokenizer.with_padding(Some(PaddingParams::default()));
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: MAX_TOKENS,
-                ..TruncationParams::default()
-            }))
-            .map_err(|e| load_err(format!("truncation: {e}")))?;
+        let (config, tokenizer) = bert_config_and_tokenizer(dir)?;
         let device = Device::Cpu;
         let weights = file("model.safetensors")?;
         // SAFETY: the weights file is memory-mapped read-only and not modified while mapped.
@@ -253,6 +241,39 @@ impl Encoder {
         .map_err(|e| run(&e))?;
         pooled.to_vec2::<f32>().map_err(|e| run(&e))
     }
+}
+
+/// A BERT folder's `config.json` and its `tokenizer.json`, set to pad a batch to its longest
+/// text and cut at [`MAX_TOKENS`]: how serving and fine-tuning both read MiniLM.
+pub(crate) fn bert_config_and_tokenizer(dir: &Path) -> Result<(Config, Tokenizer), EncoderError> {
+    let load_err = |message: String| EncoderError::Load {
+        dir: dir.display().to_string(),
+        message,
+    };
+    let file = |name: &str| {
+        let p = dir.join(name);
+        if p.is_file() {
+            Ok(p)
+        } else {
+            Err(EncoderError::Missing {
+                path: p.display().to_string(),
+            })
+        }
+    };
+    let config: Config = serde_json::from_slice(
+        &std::fs::read(file("config.json")?).map_err(|e| load_err(e.to_string()))?,
+    )
+    .map_err(|e| load_err(format!("config.json: {e}")))?;
+    let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?)
+        .map_err(|e| load_err(format!("tokenizer.json: {e}")))?;
+    tokenizer.with_padding(Some(PaddingParams::default()));
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            max_length: MAX_TOKENS,
+            ..TruncationParams::default()
+        }))
+        .map_err(|e| load_err(format!("truncation: {e}")))?;
+    Ok((config, tokenizer))
 }
 
 /// Runs `f` on the calling thread, as the only worker of a rayon pool of its own.

@@ -20,9 +20,9 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
+use tokenizers::Tokenizer;
 
-use crate::{EncoderError, MAX_TOKENS};
+use crate::EncoderError;
 
 /// Files a MiniLM directory holds; a tuned one holds the same, so [`crate::Encoder::load`]
 /// reads it like the original.
@@ -169,19 +169,7 @@ impl Trainable {
                 });
             }
         }
-        let config: Config = serde_json::from_slice(
-            &std::fs::read(dir.join("config.json")).map_err(|e| load_err(e.to_string()))?,
-        )
-        .map_err(|e| load_err(format!("config.json: {e}")))?;
-        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
-            .map_err(|e| load_err(format!("tokenizer.json: {e}")))?;
-        tokenizer.with_padding(Some(PaddingParams::default()));
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: MAX_TOKENS,
-                ..TruncationParams::default()
-            }))
-            .map_err(|e| load_err(format!("truncation: {e}")))?;
+        let (config, tokenizer) = crate::bert_config_and_tokenizer(dir)?;
         let stored = candle_core::safetensors::load(dir.join(WEIGHTS), &Device::Cpu)
             .map_err(|e| load_err(e.to_string()))?;
         let mut tensors = HashMap::new();
