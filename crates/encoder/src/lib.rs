@@ -72,23 +72,13 @@ impl Encoder {
         if dir.join(e5::FILE).is_file() {
             return Encoder::load_e5(dir);
         }
-        let file = |name: &str| {
-            let p = dir.join(name);
-            if p.is_file() {
-                Ok(p)
-            } else {
-                Err(EncoderError::Missing {
-                    path: p.display().to_string(),
-                })
-            }
-        };
         let load_err = |message: String| EncoderError::Load {
             dir: dir.display().to_string(),
             message,
         };
         let (config, tokenizer) = bert_config_and_tokenizer(dir)?;
         let device = Device::Cpu;
-        let weights = file("model.safetensors")?;
+        let weights = required_file(dir, "model.safetensors")?;
         // SAFETY: the weights file is memory-mapped read-only and not modified while mapped.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
             .map_err(|e| load_err(e.to_string()))?;
@@ -243,6 +233,18 @@ impl Encoder {
     }
 }
 
+/// `dir/name`, or [`EncoderError::Missing`] naming it.
+pub(crate) fn required_file(dir: &Path, name: &str) -> Result<PathBuf, EncoderError> {
+    let p = dir.join(name);
+    if p.is_file() {
+        Ok(p)
+    } else {
+        Err(EncoderError::Missing {
+            path: p.display().to_string(),
+        })
+    }
+}
+
 /// A BERT folder's `config.json` and its `tokenizer.json`, set to pad a batch to its longest
 /// text and cut at [`MAX_TOKENS`]: how serving and fine-tuning both read MiniLM.
 pub(crate) fn bert_config_and_tokenizer(dir: &Path) -> Result<(Config, Tokenizer), EncoderError> {
@@ -250,21 +252,11 @@ pub(crate) fn bert_config_and_tokenizer(dir: &Path) -> Result<(Config, Tokenizer
         dir: dir.display().to_string(),
         message,
     };
-    let file = |name: &str| {
-        let p = dir.join(name);
-        if p.is_file() {
-            Ok(p)
-        } else {
-            Err(EncoderError::Missing {
-                path: p.display().to_string(),
-            })
-        }
-    };
     let config: Config = serde_json::from_slice(
-        &std::fs::read(file("config.json")?).map_err(|e| load_err(e.to_string()))?,
+        &std::fs::read(required_file(dir, "config.json")?).map_err(|e| load_err(e.to_string()))?,
     )
     .map_err(|e| load_err(format!("config.json: {e}")))?;
-    let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?)
+    let mut tokenizer = Tokenizer::from_file(required_file(dir, "tokenizer.json")?)
         .map_err(|e| load_err(format!("tokenizer.json: {e}")))?;
     tokenizer.with_padding(Some(PaddingParams::default()));
     tokenizer

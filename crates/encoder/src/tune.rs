@@ -162,15 +162,9 @@ impl Trainable {
             dir: dir.display().to_string(),
             message,
         };
-        for name in FILES.iter().chain([&WEIGHTS]) {
-            if !dir.join(name).is_file() {
-                return Err(EncoderError::Missing {
-                    path: dir.join(name).display().to_string(),
-                });
-            }
-        }
+        let weights = crate::required_file(dir, WEIGHTS)?;
         let (config, tokenizer) = crate::bert_config_and_tokenizer(dir)?;
-        let stored = candle_core::safetensors::load(dir.join(WEIGHTS), &Device::Cpu)
+        let stored = candle_core::safetensors::load(weights, &Device::Cpu)
             .map_err(|e| load_err(e.to_string()))?;
         let mut tensors = HashMap::new();
         let mut vars = Vec::new();
