@@ -31,6 +31,7 @@ pub fn tuned(
     mut settings: Settings,
     prior_power: Option<f64>,
     branch_shares: Option<Vec<f64>>,
+    aim: Option<Vec<f64>>,
 ) -> anyhow::Result<Settings> {
     if let Some(power) = prior_power {
         if !(power > 0.0 && power.is_finite()) {
@@ -51,6 +52,19 @@ pub fn tuned(
             .into());
         }
         settings.branch_shares = (heading, chapter);
+    }
+    if let Some(aim) = aim {
+        let [questions, weight] = aim[..] else {
+            return Err(BadInput("--aim takes two numbers: QUESTIONS,WEIGHT".into()).into());
+        };
+        if questions < 0.0 || questions.fract() != 0.0 || !(weight >= 0.0 && weight.is_finite()) {
+            return Err(BadInput(format!(
+                "--aim takes a whole number of questions and a weight of at least 0, got {questions},{weight}"
+            ))
+            .into());
+        }
+        settings.aim_questions = questions as usize;
+        settings.aim_weight = weight;
     }
     Ok(settings)
 }
@@ -213,6 +227,7 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
                     prior_rank: run.prior_rank,
                     prior_chapter_rank: run.prior_branch_ranks[0],
                     prior_heading_rank: run.prior_branch_ranks[1],
+                    ideal_questions: run.ideal_questions,
                     end: run.reason.as_str().into(),
                     trace: run.trace.clone(),
                 });
@@ -247,6 +262,8 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
         baseline_mean_questions: s.baseline_mean,
         baseline_distribution: s.baseline_distribution.clone(),
         paged_baseline_mean_questions: s.paged_baseline_mean,
+        ideal_mean_questions: s.ideal_mean,
+        ideal_percentiles: s.ideal_percentiles.clone(),
         percentiles: s.percentiles.clone(),
         end_reasons: s.reasons.iter().map(|(r, n)| (r.to_string(), *n)).collect(),
         by_prior_rank: s
@@ -257,6 +274,7 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
                 cases: b.cases,
                 mean_questions: b.mean_questions,
                 four_or_more: b.four_or_more,
+                ideal_four_or_more: b.ideal_four_or_more,
                 max_questions: b.max_questions,
             })
             .collect(),
@@ -278,15 +296,26 @@ pub fn evaluate(guide: Guide, cases_path: &Path, out_dir: &Path) -> anyhow::Resu
         "questions: mean {:.2}, median {} (top-down walk: mean {:.2}; with 8 choices a question: {:.2})",
         s.mean_questions, s.median_questions, s.baseline_mean, s.paged_baseline_mean
     );
-    for (p, g, b, pb) in &s.percentiles {
-        println!("  p{p}: guided {g}, walk {b}, walk with 8 choices {pb}");
+    println!(
+        "  an optimal questioner of nine answers with the same prior: mean {:.2}",
+        s.ideal_mean
+    );
+    for ((p, g, b, pb), (_, ideal)) in s.percentiles.iter().zip(&s.ideal_percentiles) {
+        println!("  p{p}: guided {g}, walk {b}, walk with 8 choices {pb}, optimal {ideal}");
     }
     println!("ended: {:?}", s.reasons);
-    println!("by the classifier's rank of the gold code (cases, mean questions, 4 or more, most):");
+    println!(
+        "by the classifier's rank of the gold code (cases, mean questions, 4 or more, 4 or more for the optimal questioner, most):"
+    );
     for b in &s.by_prior_rank {
         println!(
-            "  rank {}: {}, {:.2}, {}, {}",
-            b.ranks, b.cases, b.mean_questions, b.four_or_more, b.max_questions
+            "  rank {}: {}, {:.2}, {}, {}, {}",
+            b.ranks,
+            b.cases,
+            b.mean_questions,
+            b.four_or_more,
+            b.ideal_four_or_more,
+            b.max_questions
         );
     }
     println!(

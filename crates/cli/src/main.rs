@@ -240,6 +240,16 @@ enum Command {
             value_name = "HEADING,CHAPTER"
         )]
         branch_shares: Option<Vec<f64>>,
+        /// Guided: end within QUESTIONS if it can, charging a question WEIGHT bits for the
+        /// chance its answer leaves that out of reach (default 3,40; 0,0 asks by information
+        /// gain alone).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            num_args = 1,
+            value_name = "QUESTIONS,WEIGHT"
+        )]
+        aim: Option<Vec<f64>>,
         /// Chinese descriptions against the national tariff (default cases: the zh-TW
         /// development set in crates/eval/fixtures).
         /// With --guided: the simulated user on Chinese descriptions, the prior from the
@@ -567,12 +577,13 @@ fn main() -> ExitCode {
             max_questions,
             prior_power,
             branch_shares,
+            aim,
             zh_encoder,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| "crates/eval/fixtures/zh_tw_dev.jsonl".into());
             guide_cmd::settings(threshold, max_questions)
-                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares))
+                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares, aim))
                 .and_then(|s| {
                     let classifier = classify_cmd::open_classifier(&paths)?;
                     // The Chinese leg as `customs serve` builds it: with e5's dense part when asked
@@ -629,11 +640,12 @@ fn main() -> ExitCode {
             max_questions,
             prior_power,
             branch_shares,
+            aim,
             ..
         } => {
             let cases = cases.unwrap_or_else(|| state.0.join("corpus/cases-dev.jsonl"));
             guide_cmd::settings(threshold, max_questions)
-                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares))
+                .and_then(|s| guide_cmd::tuned(s, prior_power, branch_shares, aim))
                 .and_then(|s| {
                     classify_cmd::open_classifier(&paths)
                         .and_then(|c| guide_cmd::evaluate(guide::Guide::new(c, s), &cases, &out))

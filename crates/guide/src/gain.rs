@@ -63,3 +63,72 @@ pub fn information_gain(question: &Question, p: &[f64], tables: &Tables) -> f64 
         .sum();
     (entropy - conditional / total).max(0.0) - NONE_COST_BITS * none / total
 }
+
+/// The chance that the answer to `question` leaves the goods beyond what `questions_left`
+/// more questions can settle: after the answer, the goods must be among the 9^k − 1
+/// likeliest subheadings it admits (k questions of eight choices and "none of these"), or,
+/// with no question left, hold `threshold` of what it admits. The user model is that of
+/// [`information_gain`].
+pub fn beyond_reach(
+    question: &Question,
+    p: &[f64],
+    tables: &Tables,
+    questions_left: u32,
+    threshold: f64,
+) -> f64 {
+    let choices: Vec<Vec<bool>> = question
+        .choices
+        .iter()
+        .map(|c| &c.rule)
+        .filter(|r| r.is_informative())
+        .map(|r| r.mask(tables))
+        .collect();
+    let k = choices.len();
+    let live: Vec<usize> = (0..p.len()).filter(|&l| p[l] >= NEGLIGIBLE).collect();
+    let total: f64 = live.iter().map(|&l| p[l]).sum();
+    if k == 0 || total <= 0.0 {
+        return 1.0;
+    }
+    // The answers a user whose goods are each live leaf may give.
+    let admitting: Vec<Vec<usize>> = live
+        .iter()
+        .map(|&leaf| {
+            let a: Vec<usize> = (0..k).filter(|&c| choices[c][leaf]).collect();
+            if a.is_empty() { (0..k).collect() } else { a }
+        })
+        .collect();
+    let mut kept: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, answers) in admitting.iter().enumerate() {
+        for &c in answers {
+            kept[c].push(i);
+        }
+    }
+    // Per answer, which of the live leaves it keeps within reach.
+    let reach = 9usize
+        .saturating_pow(questions_left)
+        .saturating_sub(1)
+        .max(1);
+    let mut within = vec![vec![false; live.len()]; k];
+    for (c, leaves) in kept.iter_mut().enumerate() {
+        leaves.sort_by(|&a, &b| p[live[b]].total_cmp(&p[live[a]]));
+        if questions_left == 0 {
+            let mass: f64 = leaves.iter().map(|&i| p[live[i]]).sum();
+            if let Some(&top) = leaves.first()
+                && p[live[top]] >= threshold * mass
+            {
+                within[c][top] = true;
+            }
+        } else {
+            leaves.iter().take(reach).for_each(|&i| within[c][i] = true);
+        }
+    }
+    let beyond: f64 = admitting
+        .iter()
+        .enumerate()
+        .map(|(i, answers)| {
+            let out = answers.iter().filter(|&&c| !within[c][i]).count();
+            p[live[i]] * out as f64 / answers.len() as f64
+        })
+        .sum();
+    beyond / total
+}

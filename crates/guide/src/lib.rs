@@ -13,6 +13,7 @@
 //! terminals belong to the callers.
 
 pub mod attributes;
+pub mod bound;
 mod dialogue;
 mod frontier;
 mod gain;
@@ -29,6 +30,6 @@ pub use dialogue::{
     Answer, Dialogue, EndReason, Guide, Known, Outcome, PriorRanks, Reason, RuledOut, Scored,
     Settings, Step,
 };
-pub use gain::information_gain;
+pub use gain::{beyond_reach, information_gain};
 pub use questions::{Choice, MAX_CHOICES, NONE_OF_THESE, NOT_SURE, Question, TreeLevel};
 pub use rule::{Rule, Tables};

@@ -41,6 +41,9 @@ pub struct CaseRun {
     pub prior_rank: usize,
     /// The same for the gold code's chapter and heading, by their summed probability.
     pub prior_branch_ranks: [usize; 2],
+    /// Questions an optimal nine-answer questioner with the same prior would ask
+    /// ([`crate::bound::ideal_questions`]).
+    pub ideal_questions: usize,
     /// "question → answer" for each step.
     pub trace: Vec<String>,
 }
@@ -70,6 +73,7 @@ pub fn run_case(guide: &Guide, description: &str, gold: &HsCode) -> Option<CaseR
                 paged_baseline: paged_baseline_questions(guide.nomenclature(), gold),
                 prior_rank: ranks.subheading,
                 prior_branch_ranks: [ranks.chapter, ranks.heading],
+                ideal_questions: ranks.ideal_questions,
                 trace,
             });
         }
@@ -148,6 +152,9 @@ pub struct Summary {
     pub baseline_mean: f64,
     pub baseline_distribution: Vec<usize>,
     pub paged_baseline_mean: f64,
+    pub ideal_mean: f64,
+    /// (percentile, questions) of the optimal nine-answer questioner with the same prior.
+    pub ideal_percentiles: Vec<(u8, usize)>,
     /// (percentile, guided, baseline, paged baseline) at 10, 25, 50, 75, 90, 95 and 100 (the
     /// longest).
     pub percentiles: Vec<(u8, usize, usize, usize)>,
@@ -166,6 +173,8 @@ pub struct RankBand {
     pub mean_questions: f64,
     /// Dialogues that took four questions or more (the top-down walk's usual count).
     pub four_or_more: usize,
+    /// The same for the optimal nine-answer questioner with the same prior.
+    pub ideal_four_or_more: usize,
     pub max_questions: usize,
 }
 
@@ -184,11 +193,11 @@ fn by_prior_rank(runs: &[CaseRun]) -> Vec<RankBand> {
     RANK_BANDS
         .iter()
         .filter_map(|&(lo, hi)| {
-            let questions: Vec<usize> = runs
+            let band: Vec<&CaseRun> = runs
                 .iter()
                 .filter(|r| (lo..=hi).contains(&r.prior_rank))
-                .map(|r| r.questions)
                 .collect();
+            let questions: Vec<usize> = band.iter().map(|r| r.questions).collect();
             (!questions.is_empty()).then(|| RankBand {
                 ranks: match (lo, hi) {
                     (lo, usize::MAX) => format!("{lo}+"),
@@ -198,11 +207,14 @@ fn by_prior_rank(runs: &[CaseRun]) -> Vec<RankBand> {
                 cases: questions.len(),
                 mean_questions: questions.iter().sum::<usize>() as f64 / questions.len() as f64,
                 four_or_more: questions.iter().filter(|&&q| q >= 4).count(),
+                ideal_four_or_more: band.iter().filter(|r| r.ideal_questions >= 4).count(),
                 max_questions: questions.iter().copied().max().unwrap_or(0),
             })
         })
         .collect()
 }
+
+const PERCENTILES: [u8; 7] = [10, 25, 50, 75, 90, 95, 100];
 
 fn percentile(sorted: &[usize], pct: u8) -> usize {
     if sorted.is_empty() {
@@ -229,6 +241,8 @@ pub fn summarise(runs: &[CaseRun]) -> Summary {
     let mut guided: Vec<usize> = runs.iter().map(|r| r.questions).collect();
     let mut baseline: Vec<usize> = runs.iter().map(|r| r.baseline).collect();
     let mut paged: Vec<usize> = runs.iter().map(|r| r.paged_baseline).collect();
+    let mut ideal: Vec<usize> = runs.iter().map(|r| r.ideal_questions).collect();
+    ideal.sort_unstable();
     guided.sort_unstable();
     baseline.sort_unstable();
     paged.sort_unstable();
@@ -249,7 +263,12 @@ pub fn summarise(runs: &[CaseRun]) -> Summary {
         baseline_mean: baseline.iter().sum::<usize>() as f64 / n as f64,
         baseline_distribution: distribution(&baseline),
         paged_baseline_mean: paged.iter().sum::<usize>() as f64 / n as f64,
-        percentiles: [10, 25, 50, 75, 90, 95, 100]
+        ideal_mean: ideal.iter().sum::<usize>() as f64 / n as f64,
+        ideal_percentiles: PERCENTILES
+            .into_iter()
+            .map(|p| (p, percentile(&ideal, p)))
+            .collect(),
+        percentiles: PERCENTILES
             .into_iter()
             .map(|p| {
                 (

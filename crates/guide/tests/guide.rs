@@ -347,6 +347,95 @@ fn simulated_users_reach_the_gold_code() {
     // below 0.8 on this tenth of it is a regression.
     assert!(s.correct6 >= 0.8, "{s:?}");
     assert!(s.mean_questions < s.paged_baseline_mean, "{s:?}");
+    // The optimal questioner's count is a floor for the average, not a bound per dialogue,
+    // but it is computed for every run.
+    assert!(runs.iter().any(|r| r.ideal_questions > 0));
+}
+
+#[test]
+fn aiming_at_three_questions_reaches_goods_ranked_far_off_sooner() {
+    // The lexical classifier ranks this 1,625th. Information gain alone names the likely
+    // headings first and needs a fourth question; the aim asks the broader question first.
+    let g = guide();
+    let unaimed = Guide::new(
+        g.classifier(),
+        Settings {
+            aim_questions: 0,
+            ..Settings::default()
+        },
+    );
+    let (text, gold) = ("gomuti (gumati) fibre", code("140490"));
+    let aimed = run_case(g, text, &gold).unwrap();
+    let plain = run_case(&unaimed, text, &gold).unwrap();
+    assert_eq!(aimed.result, gold);
+    assert_eq!(plain.result, gold);
+    assert!(
+        aimed.questions < plain.questions && aimed.questions <= 3,
+        "aimed {:?} against {:?}",
+        aimed.trace,
+        plain.trace
+    );
+}
+
+/// A question naming two subheadings one by one, and "none of these" for the rest.
+fn two_named(a: &str, b: &str) -> guide::Question {
+    let choice = |id: &str, rule: Rule| guide::Choice {
+        id: id.into(),
+        label: id.into(),
+        detail: None,
+        rule,
+        keeps: Vec::new(),
+    };
+    guide::Question {
+        key: format!("test:{a},{b}"),
+        topic: "test".into(),
+        text: "Which?".into(),
+        choices: vec![
+            choice(a, Rule::Keep(vec![a.into()])),
+            choice(b, Rule::Keep(vec![b.into()])),
+            choice("none", Rule::Exclude(vec![a.into(), b.into()])),
+        ],
+    }
+}
+
+#[test]
+fn beyond_reach_is_the_chance_an_answer_leaves_too_much_for_the_questions_left() {
+    let tables = guide().tables();
+    let n = tables.leaves.len();
+    let (horses, asses) = (leaf("010121"), leaf("010129"));
+    // Half on one subheading, three tenths on another, the rest spread evenly.
+    let mut p = vec![0.2 / (n - 2) as f64; n];
+    p[horses] = 0.5;
+    p[asses] = 0.3;
+    let named = two_named("010121", "010129");
+    // As the last question: naming the two ends the dialogue for them; "none of these"
+    // leaves thousands of even subheadings, which no answer settles.
+    let last = guide::beyond_reach(&named, &p, tables, 0, 0.9);
+    assert!((last - 0.2).abs() < 1e-9, "{last}");
+    // With a question left, the eight likeliest behind "none of these" are within reach.
+    let one_more = guide::beyond_reach(&named, &p, tables, 1, 0.9);
+    assert!(
+        (one_more - 0.2 * (1.0 - 8.0 / (n - 2) as f64)).abs() < 1e-9,
+        "{one_more}"
+    );
+    // A question on chapter 01 alone keeps both in one answer, where neither holds 0.9: as
+    // the last question, every answer falls short.
+    let chapter = guide::Question {
+        choices: vec![
+            guide::Choice {
+                rule: Rule::Keep(vec!["01".into()]),
+                ..named.choices[0].clone()
+            },
+            guide::Choice {
+                rule: Rule::Exclude(vec!["01".into()]),
+                ..named.choices[2].clone()
+            },
+        ],
+        ..named.clone()
+    };
+    assert!((guide::beyond_reach(&chapter, &p, tables, 0, 0.9) - 1.0).abs() < 1e-9);
+    // Enough questions left, nothing is beyond reach.
+    assert!(guide::beyond_reach(&chapter, &p, tables, 4, 0.9) < 1e-9);
 }
 
 #[test]
