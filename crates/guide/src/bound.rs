@@ -8,8 +8,11 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Answers a question can have that the simulated user may give.
-pub const ANSWERS: usize = 9;
+use crate::questions::MAX_CHOICES;
+
+/// Answers a question can have that the simulated user may give: the choices and "none of
+/// these".
+const ANSWERS: usize = MAX_CHOICES + 1;
 
 /// An f64 ordered by `total_cmp`, for the heap.
 #[derive(PartialEq)]

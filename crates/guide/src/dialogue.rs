@@ -54,9 +54,9 @@ pub struct Settings {
     /// The dialogue aims to end within this many questions (0: no aim). Until then, a
     /// question scores its information gain less `aim_weight` bits times the chance that
     /// its answer leaves the goods beyond what the questions left can settle
-    /// ([`crate::gain::beyond_reach`]). Information gain alone is best on average, but leaves the goods
-    /// the classifier ranked far off to a fourth question or more; the aim buys them a
-    /// shorter dialogue with a little of the average.
+    /// ([`crate::gain::Answers::beyond_reach`]). Information gain alone is best on average,
+    /// but leaves the goods the classifier ranked far off to a fourth question or more; the
+    /// aim buys them a shorter dialogue with a little of the average.
     pub aim_questions: usize,
     pub aim_weight: f64,
 }

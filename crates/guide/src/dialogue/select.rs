@@ -3,7 +3,7 @@
 //! goods out of reach.
 
 use super::{Answer, Dialogue, Guide, Known};
-use crate::gain::{beyond_reach, information_gain};
+use crate::gain::Answers;
 use crate::lexicon::DIMENSIONS;
 use crate::questions::{Question, Tree, TreeLevel};
 use crate::rule::Rule;
@@ -86,19 +86,23 @@ impl Guide {
                 .filter(|u| !closed_topics.contains(&format!("unit:{u}").as_str()))
                 .filter_map(|u| tree.numeric_question(u, p)),
         );
-        let scored: Vec<(f64, Question)> = candidates
+        // Each question's answers are read once, for the gain and for the aim.
+        let scored: Vec<(f64, Question, Answers)> = candidates
             .into_iter()
             .filter(|q| !closed_topics.contains(&q.topic.as_str()))
             .filter(|q| !asked_keys.contains(&q.key.as_str()))
-            .map(|q| (information_gain(&q, p, &self.tables), q))
-            .filter(|(gain, _)| *gain >= MIN_GAIN)
+            .map(|q| {
+                let answers = Answers::of(&q, p, &self.tables);
+                (answers.gain(p), q, answers)
+            })
+            .filter(|(gain, _, _)| *gain >= MIN_GAIN)
             .collect();
         let too_deep = |q: &Question| {
             broaden_from
                 .is_some_and(|from| TreeLevel::ALL[from..].iter().any(|l| l.topic() == q.topic))
         };
-        let broad = scored.iter().filter(|(_, q)| !too_deep(q));
-        let pool: Vec<&(f64, Question)> = if broad.clone().next().is_some() {
+        let broad = scored.iter().filter(|(_, q, _)| !too_deep(q));
+        let pool: Vec<&(f64, Question, Answers)> = if broad.clone().next().is_some() {
             broad.collect()
         } else {
             scored.iter().collect()
@@ -109,8 +113,8 @@ impl Guide {
         if asked < self.settings.aim_questions && self.settings.aim_weight > 0.0 {
             let left = (self.settings.aim_questions - asked - 1) as u32;
             let threshold = self.settings.threshold;
-            let score = |(gain, q): &(f64, Question)| {
-                gain - self.settings.aim_weight * beyond_reach(q, p, &self.tables, left, threshold)
+            let score = |(gain, _, answers): &(f64, Question, Answers)| {
+                gain - self.settings.aim_weight * answers.beyond_reach(p, left, threshold)
             };
             return pool
                 .into_iter()
@@ -120,6 +124,6 @@ impl Guide {
         }
         pool.into_iter()
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, q)| q.clone())
+            .map(|(_, q, _)| q.clone())
     }
 }
